@@ -1,0 +1,89 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(normalized)) return false;
+  return value;
+};
+
+const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+/**
+ * Every environment variable the server reads, with its default. `.env.example` documents the same list;
+ * `validateEnvironment` rejects a bad value at start-up with a message naming the variable.
+ */
+export class EnvironmentVariables {
+  /** HTTP port for the API, health and metrics. Default 3000. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  /** PostgreSQL connection URL. Unset: an embedded PostgreSQL is started under EMBEDDED_PG_DATA_DIR. */
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must start with postgres:// or postgresql://' })
+  DATABASE_URL?: string;
+
+  /** Data folder of the embedded PostgreSQL (only used when DATABASE_URL is unset). Default ./.data/postgres. */
+  @IsOptional() @IsString()
+  EMBEDDED_PG_DATA_DIR = './.data/postgres';
+
+  /** Maximum connections in the pool of this process. Default 10. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(2) @Max(1000)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Postgres schema holding the jobs tables and their migrations table. Default `jobs`. */
+  @IsOptional() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'JOBS_SCHEMA must be a lower-case SQL identifier' })
+  JOBS_SCHEMA = 'jobs';
+
+  /** `true`: this container serves everything but executes no job. */
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  JOBS_SERVER_DISABLED = false;
+
+  /** `true`: a dedicated job server: processing only, plus health on PORT. */
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  ONLY_JOB_SERVER = false;
+
+  /** Handlers run at once by this process. Default 10. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000)
+  JOBS_CONCURRENCY = 10;
+
+  /** Comma-separated queues this process claims from. Default: all queues. */
+  @IsOptional() @Matches(/^\s*[A-Za-z0-9][A-Za-z0-9_.:-]*(\s*,\s*[A-Za-z0-9][A-Za-z0-9_.:-]*)*\s*$/, {
+    message: 'JOBS_QUEUES must be a comma-separated list of queue names',
+  })
+  JOBS_QUEUES?: string;
+
+  /** Lease of a claimed job, renewed while its handler runs; an expired lease means its worker died. Default 30000. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(3_600_000)
+  JOBS_LEASE_MS = 30_000;
+
+  /** How often each processor returns jobs with expired leases. Default 5000. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
+  JOBS_SWEEP_INTERVAL_MS = 5_000;
+
+  /** Polling fallback when no notification arrives (delayed jobs, lost notifications). Default 1000. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(50) @Max(600_000)
+  JOBS_POLL_INTERVAL_MS = 1_000;
+
+  /** On SIGTERM, how long running handlers may finish before their jobs are released. Default 25000. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(3_600_000)
+  JOBS_SHUTDOWN_GRACE_MS = 25_000;
+
+  /** Largest accepted payload of one job, in bytes of JSON. Default 1048576 (1 MB). */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(64) @Max(256 * 1024 * 1024)
+  JOBS_MAX_PAYLOAD_BYTES = 1_048_576;
+
+  /** Largest accepted HTTP body of `POST /jobs/batch`, in bytes. Default 16777216 (16 MB). */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
+  JOBS_MAX_BATCH_BYTES = 16_777_216;
+
+  /** `false` turns off the demo feature module (its routes and its `demo.*` handlers). Default true. */
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  DEMO_JOBS = true;
+
+  /** `error`, `warn`, `log`, `debug` or `verbose`. Default `log`. */
+  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}

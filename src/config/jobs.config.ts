@@ -1,0 +1,33 @@
+import { registerAs } from '@nestjs/config';
+import { processesJobs, deploymentModeOf } from './deployment-mode.js';
+import { loadEnvironment } from './load-environment.js';
+
+export interface JobsConfig {
+  schema: string;
+  processingEnabled: boolean;
+  concurrency: number;
+  /** undefined: every queue. */
+  queues?: string[];
+  leaseMs: number;
+  sweepIntervalMs: number;
+  pollIntervalMs: number;
+  shutdownGraceMs: number;
+  maxPayloadBytes: number;
+  maxBatchBytes: number;
+}
+
+export const jobsConfig = registerAs('jobs', (): JobsConfig => {
+  const env = loadEnvironment();
+  return {
+    schema: env.JOBS_SCHEMA,
+    processingEnabled: processesJobs(deploymentModeOf(env)),
+    concurrency: env.JOBS_CONCURRENCY,
+    queues: env.JOBS_QUEUES?.split(',').map((queue) => queue.trim()),
+    leaseMs: env.JOBS_LEASE_MS,
+    sweepIntervalMs: env.JOBS_SWEEP_INTERVAL_MS,
+    pollIntervalMs: env.JOBS_POLL_INTERVAL_MS,
+    shutdownGraceMs: env.JOBS_SHUTDOWN_GRACE_MS,
+    maxPayloadBytes: env.JOBS_MAX_PAYLOAD_BYTES,
+    maxBatchBytes: env.JOBS_MAX_BATCH_BYTES,
+  };
+});

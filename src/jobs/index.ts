@@ -1,0 +1,15 @@
+export { JobsModule } from './jobs.module.js';
+export { JobsService, type ListJobsOptions, type JobPage } from './jobs.service.js';
+export { JobProcessorService } from './job-processor.service.js';
+export { JobHandler } from './decorators/job-handler.decorator.js';
+export { JobHandlerRegistry } from './job-handler.registry.js';
+export { JobsDatabase } from './jobs-database.js';
+export { migrateJobsSchema } from './jobs-schema.migrator.js';
+export { JOB_NAME_PATTERN } from './jobs.constants.js';
+export * from './errors/jobs.errors.js';
+export type { Job, JobAttemptError } from './interfaces/job.interface.js';
+export { JOB_STATUSES, type JobStatus } from './interfaces/job-status.js';
+export type { JobContext } from './interfaces/job-context.interface.js';
+export type { JobHandlerOptions } from './interfaces/job-handler-options.interface.js';
+export type { EnqueueOptions, EnqueueRequest, EnqueueResult } from './interfaces/enqueue-options.interface.js';
+export type { JobsModuleOptions, JobsModuleAsyncOptions, JobProcessingOptions } from './interfaces/jobs-module-options.interface.js';

@@ -1,0 +1,107 @@
+import { plainToInstance } from 'class-transformer';
+import { validate, type ValidationError } from 'class-validator';
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_QUEUE,
+  JOB_NAME_PATTERN,
+  MAX_ATTEMPTS_LIMIT,
+  MAX_PRIORITY,
+  MIN_PRIORITY,
+} from './jobs.constants.js';
+import { InvalidJobInputError, PayloadTooLargeError } from './errors/jobs.errors.js';
+import type { EnqueueRequest } from './interfaces/enqueue-options.interface.js';
+import type { JobHandlerRegistry } from './job-handler.registry.js';
+import type { NewJobRow } from './job.repository.js';
+
+const MAX_DELAY_MS = 10 * 365 * 24 * 3600 * 1000;
+const MAX_KEY_LENGTH = 255;
+
+/**
+ * Checks one enqueue request and resolves it into a row. Every rule lives here, so the HTTP API and feature
+ * modules see the same behaviour; `field` prefixes name the element of a batch (`jobs[3].`).
+ */
+export async function toNewJobRow(
+  request: EnqueueRequest,
+  registry: JobHandlerRegistry,
+  maxPayloadBytes: number,
+  field = '',
+): Promise<NewJobRow> {
+  const fail = (name: string, message: string) => new InvalidJobInputError(`${field}${name}`, message);
+  if (typeof request.name !== 'string' || !JOB_NAME_PATTERN.test(request.name)) {
+    throw fail('name', `must match ${JOB_NAME_PATTERN}`);
+  }
+  const handler = registry.get(request.name);
+  if (!handler) throw fail('name', `no handler is registered for '${request.name}'`);
+
+  const payloadJson = serializePayload(request.payload, `${field}payload`, maxPayloadBytes);
+  if (handler.options.payload) await validatePayloadDto(handler.options.payload, request.payload, `${field}payload`);
+
+  const priority = request.priority ?? 0;
+  if (!Number.isInteger(priority) || priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+    throw fail('priority', `must be an integer from ${MIN_PRIORITY} to ${MAX_PRIORITY}`);
+  }
+  if (request.runAt !== undefined && request.delayMs !== undefined) {
+    throw fail('delayMs', 'give runAt or delayMs, not both');
+  }
+  let runAt: string | null = null;
+  if (request.runAt !== undefined) {
+    const date = request.runAt instanceof Date ? request.runAt : new Date(request.runAt);
+    if (typeof request.runAt === 'string' && !/^\d{4}-\d{2}-\d{2}T/.test(request.runAt)) {
+      throw fail('runAt', 'must be an ISO 8601 date-time');
+    }
+    if (Number.isNaN(date.getTime())) throw fail('runAt', 'must be a valid date-time');
+    runAt = date.toISOString();
+  }
+  const delayMs = request.delayMs ?? null;
+  if (delayMs !== null && (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > MAX_DELAY_MS)) {
+    throw fail('delayMs', `must be an integer from 0 to ${MAX_DELAY_MS}`);
+  }
+  const maxAttempts = request.maxAttempts ?? handler.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
+    throw fail('maxAttempts', `must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`);
+  }
+  const queue = request.queue ?? handler.options.queue ?? DEFAULT_QUEUE;
+  if (typeof queue !== 'string' || !JOB_NAME_PATTERN.test(queue)) throw fail('queue', `must match ${JOB_NAME_PATTERN}`);
+  const key = request.key ?? null;
+  if (key !== null && (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH || key.includes('\u0000'))) {
+    throw fail('key', `must be a string of 1 to ${MAX_KEY_LENGTH} characters without NUL`);
+  }
+  return { name: request.name, queue, priority, payload: payloadJson, maxAttempts, runAt, delayMs, key };
+}
+
+/** JSON text of the payload; Postgres' jsonb cannot hold NUL characters, so they are refused here, not there. */
+function serializePayload(payload: unknown, field: string, maxBytes: number): string | null {
+  if (payload === undefined) return null;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload);
+  } catch (error) {
+    throw new InvalidJobInputError(field, `must be JSON-serializable (${(error as Error).message})`);
+  }
+  if (json === undefined) throw new InvalidJobInputError(field, 'must be JSON-serializable');
+  if (json.includes('\\u0000')) throw new InvalidJobInputError(field, 'must not contain NUL characters (\\u0000)');
+  const size = Buffer.byteLength(json);
+  if (size > maxBytes) throw new PayloadTooLargeError(field, size, maxBytes);
+  return json;
+}
+
+async function validatePayloadDto(dto: new (...args: never[]) => object, payload: unknown, field: string): Promise<void> {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new InvalidJobInputError(field, 'must be an object');
+  }
+  const errors = await validate(plainToInstance(dto as new () => object, payload), {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+  });
+  if (errors.length > 0) {
+    const first = firstLeaf(errors[0], field);
+    throw new InvalidJobInputError(first.path, first.message);
+  }
+}
+
+function firstLeaf(error: ValidationError, prefix: string): { path: string; message: string } {
+  const path = `${prefix}.${error.property}`;
+  if (error.constraints) return { path, message: Object.values(error.constraints).join('; ') };
+  const child = error.children?.[0];
+  return child ? firstLeaf(child, path) : { path, message: 'is invalid' };
+}

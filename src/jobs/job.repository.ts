@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { JobsDatabase } from './jobs-database.js';
+import type { JobRow } from './job-row.mapper.js';
+import { insertJobsStatement } from './sql/insert-jobs.sql.js';
+import { claimJobsStatement, claimQueueJobsStatement } from './sql/claim-jobs.sql.js';
+import { heartbeatJobsStatement } from './sql/heartbeat-jobs.sql.js';
+import { completeJobsStatement } from './sql/complete-jobs.sql.js';
+import { failJobsStatement } from './sql/fail-jobs.sql.js';
+import { rescueExpiredJobsStatement } from './sql/rescue-expired-jobs.sql.js';
+import { releaseCancelledJobsStatement, releaseJobsStatement } from './sql/release-jobs.sql.js';
+import { updateProgressStatement } from './sql/update-progress.sql.js';
+import { cancelJobStatement } from './sql/cancel-job.sql.js';
+import { retryJobStatement } from './sql/retry-job.sql.js';
+import { selectJobStatement } from './sql/select-job.sql.js';
+import { listJobsQuery, type ListJobsFilter } from './sql/list-jobs.sql.js';
+import type { Statement } from './sql/statement.js';
+
+/** A job row ready to insert: every field resolved by `JobsService`. */
+export interface NewJobRow {
+  name: string;
+  queue: string;
+  priority: number;
+  /** JSON text, or null for no payload. */
+  payload: string | null;
+  maxAttempts: number;
+  runAt: string | null;
+  delayMs: number | null;
+  key: string | null;
+}
+
+/** What a claim hands the processor. */
+export interface ClaimedJobRow {
+  id: string;
+  name: string;
+  queue: string;
+  priority: number;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+}
+
+/** One fenced write target: the job and the attempt this worker holds. */
+export interface HeldJob {
+  id: string;
+  attempt: number;
+}
+
+export interface FailedAttempt extends HeldJob {
+  message: string;
+  stack: string | null;
+  retryDelayMs: number;
+}
+
+/**
+ * Every statement on the jobs table. Hot-path statements are named (prepared once per connection) and take arrays,
+ * so one round trip serves a whole batch.
+ */
+@Injectable()
+export class JobRepository {
+  private readonly statements: Record<string, Statement>;
+
+  constructor(private readonly database: JobsDatabase) {
+    const { schema, table } = database;
+    this.statements = {
+      insert: insertJobsStatement(schema, table),
+      claim: claimJobsStatement(schema, table),
+      claimQueues: claimQueueJobsStatement(schema, table),
+      heartbeat: heartbeatJobsStatement(schema, table),
+      complete: completeJobsStatement(schema, table),
+      fail: failJobsStatement(schema, table),
+      rescue: rescueExpiredJobsStatement(schema, table),
+      release: releaseJobsStatement(schema, table),
+      releaseCancelled: releaseCancelledJobsStatement(schema, table),
+      progress: updateProgressStatement(schema, table),
+      cancel: cancelJobStatement(schema, table),
+      retry: retryJobStatement(schema, table),
+      select: selectJobStatement(schema, table),
+    };
+  }
+
+  /** Inserts in input order; inside `manager`'s transaction when given. Rows carry `created`. */
+  async insert(jobs: NewJobRow[], manager?: EntityManager): Promise<Array<JobRow & { created: boolean }>> {
+    const values = [
+      jobs.map((job) => job.name),
+      jobs.map((job) => job.queue),
+      jobs.map((job) => job.priority),
+      jobs.map((job) => job.payload),
+      jobs.map((job) => job.maxAttempts),
+      jobs.map((job) => job.runAt),
+      jobs.map((job) => job.delayMs),
+      jobs.map((job) => job.key),
+      this.database.wakeChannel,
+    ];
+    if (manager) {
+      // The caller's transaction: its connection, so the jobs commit or roll back with its own writes.
+      return (await manager.query(this.statements.insert.text, values)) as Array<JobRow & { created: boolean }>;
+    }
+    return this.rows(this.statements.insert, values);
+  }
+
+  claim(names: string[], queues: string[] | undefined, limit: number, workerId: string, leaseMs: number) {
+    return queues
+      ? this.rows<ClaimedJobRow>(this.statements.claimQueues, [names, limit, workerId, leaseMs, queues])
+      : this.rows<ClaimedJobRow>(this.statements.claim, [names, limit, workerId, leaseMs]);
+  }
+
+  heartbeat(jobs: HeldJob[], workerId: string, leaseMs: number) {
+    return this.rows<{ id: string; status: string }>(this.statements.heartbeat, [ids(jobs), attempts(jobs), leaseMs, workerId]);
+  }
+
+  /** `results` are JSON texts (null for no result). Returns the ids that were still ours to complete. */
+  complete(jobs: Array<HeldJob & { result: string | null }>, workerId: string) {
+    return this.rows<{ id: string }>(this.statements.complete, [
+      ids(jobs),
+      attempts(jobs),
+      jobs.map((job) => job.result),
+      workerId,
+    ]);
+  }
+
+  fail(jobs: FailedAttempt[], workerId: string) {
+    return this.rows<{ id: string; status: string }>(this.statements.fail, [
+      ids(jobs),
+      attempts(jobs),
+      jobs.map((job) => job.message),
+      jobs.map((job) => job.stack),
+      jobs.map((job) => job.retryDelayMs),
+      workerId,
+    ]);
+  }
+
+  rescueExpired(limit: number) {
+    return this.rows<{ id: string; status: string }>(this.statements.rescue, [limit]);
+  }
+
+  release(jobs: HeldJob[], workerId: string) {
+    return this.rows<{ id: string }>(this.statements.release, [ids(jobs), attempts(jobs), workerId]);
+  }
+
+  async releaseCancelled(jobs: HeldJob[], workerId: string): Promise<void> {
+    await this.rows(this.statements.releaseCancelled, [ids(jobs), attempts(jobs), workerId]);
+  }
+
+  async updateProgress(job: HeldJob, workerId: string, percent: number): Promise<void> {
+    await this.rows(this.statements.progress, [job.id, job.attempt, workerId, percent]);
+  }
+
+  async cancel(id: string): Promise<(JobRow & { previous_status: string }) | undefined> {
+    const rows = await this.rows<JobRow & { previous_status: string }>(this.statements.cancel, [id, this.database.cancelChannel]);
+    return rows[0];
+  }
+
+  async retry(id: string): Promise<JobRow | undefined> {
+    return (await this.rows<JobRow>(this.statements.retry, [id, this.database.wakeChannel]))[0];
+  }
+
+  async get(id: string): Promise<JobRow | undefined> {
+    return (await this.rows<JobRow>(this.statements.select, [id]))[0];
+  }
+
+  async list(filter: ListJobsFilter): Promise<JobRow[]> {
+    const query = listJobsQuery(this.database.table, filter);
+    return (await this.database.pool.query<JobRow>(query.text, query.values)).rows;
+  }
+
+  private async rows<Row>(statement: Statement, values: unknown[]): Promise<Row[]> {
+    const result = await this.database.pool.query({ name: statement.name, text: statement.text, values });
+    return result.rows as Row[];
+  }
+}
+
+const ids = (jobs: HeldJob[]) => jobs.map((job) => job.id);
+const attempts = (jobs: HeldJob[]) => jobs.map((job) => job.attempt);

@@ -1,0 +1,47 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { JOBS_MODULE_OPTIONS } from './jobs.constants.js';
+import type { JobsModuleAsyncOptions, JobsModuleOptions } from './interfaces/jobs-module-options.interface.js';
+import { JobHandlerRegistry } from './job-handler.registry.js';
+import { JobHandlerExplorer } from './job-handler.explorer.js';
+import { JobRepository } from './job.repository.js';
+import { JobsDatabase } from './jobs-database.js';
+import { JobsService } from './jobs.service.js';
+import { JobProcessorService } from './job-processor.service.js';
+
+/**
+ * The jobs feature. `forRootAsync` always provides `JobsService`, the repository and the handler registry; its
+ * config-driven factory creates `JobProcessorService` only where `processing.enabled` is true — elsewhere the token
+ * resolves to `null` and nothing in the process claims or runs a job.
+ */
+@Module({})
+export class JobsModule {
+  static forRootAsync(options: JobsModuleAsyncOptions): DynamicModule {
+    const processor: Provider = {
+      provide: JobProcessorService,
+      inject: [JOBS_MODULE_OPTIONS, JobHandlerRegistry, JobRepository, JobsDatabase],
+      useFactory: (
+        resolved: JobsModuleOptions,
+        registry: JobHandlerRegistry,
+        repository: JobRepository,
+        database: JobsDatabase,
+      ): JobProcessorService | null =>
+        resolved.processing?.enabled ? new JobProcessorService(resolved.processing, registry, repository, database) : null,
+    };
+    return {
+      module: JobsModule,
+      global: options.isGlobal ?? true,
+      imports: [DiscoveryModule, ...(options.imports ?? [])],
+      providers: [
+        { provide: JOBS_MODULE_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
+        JobHandlerRegistry,
+        JobHandlerExplorer,
+        JobsDatabase,
+        JobRepository,
+        JobsService,
+        processor,
+      ],
+      exports: [JobsService, JobHandlerRegistry, JobProcessorService, JobsDatabase],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { statement } from './statement.js';
+import { qualifiedJobColumns } from './job-columns.js';
+
+/**
+ * Inserts a batch of jobs, one row per array element, in input order (ids ascend with it).
+ * Dedup: a key held by a live (pending or processing) job resolves to that job; `DO UPDATE` returns it in the same
+ * statement — and waits for a concurrent inserter of the same key to commit — so concurrent enqueues never create two.
+ * `created` is true for new rows (xmax = 0). One NOTIFY per statement wakes idle processors; inside a caller's
+ * transaction Postgres delivers it at commit.
+ * Locks: new rows; the existing live row of a conflicting key (row lock, released at commit).
+ * $1 names, $2 queues, $3 priorities, $4 payloads (json text), $5 max attempts, $6 run-at (null = use $7),
+ * $7 delays in ms (null = now), $8 keys, $9 wake channel.
+ */
+export const insertJobsStatement = (schema: string, table: string) =>
+  statement(
+    schema,
+    'insert',
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[], $5::int[], $6::timestamptz[], $7::bigint[], $8::text[])
+         WITH ORDINALITY AS i(name, queue, priority, payload, max_attempts, run_at, delay_ms, key, ord)
+     ), inserted AS (
+       INSERT INTO ${table} AS j (name, queue, priority, payload, max_attempts, run_at, key)
+       SELECT name, queue, priority, payload, max_attempts,
+              COALESCE(run_at, now() + make_interval(secs => COALESCE(delay_ms, 0) / 1000.0)), key
+         FROM input ORDER BY ord
+       ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('pending', 'processing')
+       DO UPDATE SET key = EXCLUDED.key
+       RETURNING ${qualifiedJobColumns('j')}, (j.xmax = 0) AS created
+     ), wake AS (SELECT pg_notify($9, ''))
+     SELECT inserted.* FROM inserted, wake`,
+  );
