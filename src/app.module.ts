@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { appConfig } from './config/app.config.js';
 import { databaseConfig } from './config/database.config.js';
@@ -14,6 +14,8 @@ import { DemoModule } from './demo/demo.module.js';
 export interface AppModuleOptions {
   mode: DeploymentMode;
   demoJobs: boolean;
+  /** Extra feature modules (see `bootstrap`). */
+  modules?: Array<Type | DynamicModule>;
 }
 
 /**
@@ -49,6 +51,7 @@ export class AppModule {
         HealthModule,
         ...(routes ? [JobsApiModule] : []),
         ...(options.demoJobs ? [DemoModule.register({ routes })] : []),
+        ...(options.modules ?? []),
       ],
     };
   }
