@@ -68,7 +68,8 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
       this.logger.log(`No DATABASE_URL: starting the embedded PostgreSQL in ${this.config.embeddedDataDir}`);
       this.embedded = await startEmbeddedPostgres({
         dataDir: this.config.embeddedDataDir,
-        log: (message) => this.logger.debug(message),
+        log: (message) => this.logger.log(message),
+        debug: (message) => this.logger.debug(message),
       });
     }
     return this.embedded.url;
