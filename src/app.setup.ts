@@ -1,6 +1,7 @@
 import { ValidationPipe, type INestApplication, type LogLevel } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { EnvironmentVariables } from './config/environment.variables.js';
+import { validationExceptionFactory } from './jobs-api/validation-exception.factory.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -23,6 +24,9 @@ export function configureApp(app: INestApplication, env: EnvironmentVariables): 
       forbidUnknownValues: true,
       transform: true,
       transformOptions: { enableImplicitConversion: false },
+      // The factory needs the target to tell a JSON array body from an object; it never sends it.
+      validationError: { target: true },
+      exceptionFactory: validationExceptionFactory,
     }),
   );
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
