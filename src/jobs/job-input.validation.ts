@@ -12,6 +12,7 @@ import { InvalidJobInputError, PayloadTooLargeError } from './errors/jobs.errors
 import type { EnqueueRequest } from './interfaces/enqueue-options.interface.js';
 import type { JobHandlerRegistry } from './job-handler.registry.js';
 import type { NewJobRow } from './job.repository.js';
+import { unstorableJsonReason } from './json-storable.js';
 
 const MAX_DELAY_MS = 10 * 365 * 24 * 3600 * 1000;
 const MAX_KEY_LENGTH = 255;
@@ -79,7 +80,8 @@ function serializePayload(payload: unknown, field: string, maxBytes: number): st
     throw new InvalidJobInputError(field, `must be JSON-serializable (${(error as Error).message})`);
   }
   if (json === undefined) throw new InvalidJobInputError(field, 'must be JSON-serializable');
-  if (json.includes('\\u0000')) throw new InvalidJobInputError(field, 'must not contain NUL characters (\\u0000)');
+  const unstorable = unstorableJsonReason(json);
+  if (unstorable) throw new InvalidJobInputError(field, unstorable);
   const size = Buffer.byteLength(json);
   if (size > maxBytes) throw new PayloadTooLargeError(field, size, maxBytes);
   return json;
