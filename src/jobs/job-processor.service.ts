@@ -16,6 +16,9 @@ import { WakeSignal } from './processor/wake-signal.js';
 
 const RESCUE_BATCH = 500;
 
+/** How a handler call ended. */
+type HandlerSettlement = { threw: false; value: unknown } | { threw: true; error: unknown };
+
 /**
  * Claims due jobs, runs their handlers and writes the outcomes back. Exists only in processes with processing
  * enabled (the `JobsModule` factory omits it otherwise). Starts once the application is bootstrapped and the
@@ -139,10 +142,10 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
     try {
       const value = await run.handler.handle(run.payload, run.context());
       run.finish();
-      outcome = this.outcomeOf(run, undefined, value);
+      outcome = this.outcomeOf(run, { threw: false, value });
     } catch (error) {
       run.finish();
-      outcome = this.outcomeOf(run, error);
+      outcome = this.outcomeOf(run, { threw: true, error });
     }
     if (outcome) {
       const written = await this.writer.submit(outcome);
@@ -156,7 +159,7 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
   }
 
   /** What a settled handler means for its row, given why (if at all) its signal was aborted. */
-  private outcomeOf(run: JobRun, error: unknown, value?: unknown): JobOutcome | undefined {
+  private outcomeOf(run: JobRun, settled: HandlerSettlement): JobOutcome | undefined {
     switch (run.abortCause) {
       case 'cancelled':
         return { kind: 'cancelled', job: run.held };
@@ -167,8 +170,9 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
       case 'timeout':
         return this.failure(run, new Error(`Job timed out after ${run.handler.options.timeoutMs} ms`));
     }
-    if (error !== undefined) return this.failure(run, error);
-    const serialized = serializeResult(value);
+    // `threw`, not `error !== undefined`: `throw undefined` is a failure too.
+    if (settled.threw) return this.failure(run, settled.error);
+    const serialized = serializeResult(settled.value);
     if ('error' in serialized) return this.failure(run, serialized.error);
     return { kind: 'completed', job: run.held, result: serialized.json };
   }
@@ -195,7 +199,11 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
     }
   }
 
-  /** SIGTERM: stop claiming, let handlers finish within the grace period, then abort and release the rest. */
+  /**
+   * SIGTERM: stop claiming, let handlers finish within the grace period, then abort the rest and release the jobs of
+   * those that stop; a handler that ignores its signal keeps its job's lease, so that its job never starts elsewhere
+   * while it still runs.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.wake.fire();
@@ -210,9 +218,17 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
       this.logger.warn(`Grace period over: aborting ${this.active.size} jobs and releasing them to pending`);
       for (const run of this.active.values()) run.abort('shutdown');
       await this.waitForDrain(1_000);
-      // Handlers that ignore their signal: release their rows now; the process exits right after.
+      // A handler that ignores its signal still runs until this process exits. Releasing its row now would let
+      // another worker start the job while it does; instead the row keeps its lease (renewed at most a third of a
+      // lease ago), which expires only after the exit, and another worker's lease sweep returns it, counting the
+      // attempt as a crash would, so that a job that always hangs still ends `failed` after its max attempts.
       const stuck = [...this.active.values()].filter((run) => !run.settled);
-      await Promise.all(stuck.map((run) => this.writer.submit({ kind: 'released', job: run.held })));
+      if (stuck.length > 0) {
+        this.logger.error(
+          `${stuck.length} handlers ignored their signal (jobs ${stuck.map((run) => run.jobId).join(', ')}): ` +
+            'their jobs keep their lease and return to pending through the lease sweep once this process has exited',
+        );
+      }
     }
     this.leases.stop();
     this.writer.stop();

@@ -1,9 +1,12 @@
 import type { TestDatabase } from './test-database.js';
 
-/** The table `test.record` (test/fixtures/recording-server.mjs) writes each execution to. */
+/**
+ * The table `test.record` (test/fixtures/recording-server.mjs) writes each execution to. `token` is chosen by the
+ * handler so that a write retried after a dropped connection never logs one execution twice.
+ */
 export async function createExecutionLog(database: TestDatabase): Promise<void> {
   await database.query(`CREATE TABLE IF NOT EXISTS test_executions (
-    id bigserial PRIMARY KEY, job_id bigint NOT NULL, attempt int NOT NULL, pid int NOT NULL,
+    id bigserial PRIMARY KEY, token text UNIQUE, job_id bigint NOT NULL, attempt int NOT NULL, pid int NOT NULL,
     started_at timestamptz NOT NULL, ended_at timestamptz)`);
   await database.query(`CREATE TABLE IF NOT EXISTS test_killed_pids (pid int PRIMARY KEY, killed_at timestamptz NOT NULL)`);
 }
