@@ -105,8 +105,8 @@ describe('Postgres restarted, crashed or cutting connections mid-run', () => {
     await expectCancelToStopHandlerQuickly(db);
 
     const [log] = await db.query<{ unfinished: number }>(
-      `SELECT count(*)::int AS unfinished FROM unnest($1::bigint[]) AS id
-        WHERE NOT EXISTS (SELECT 1 FROM test_executions e WHERE e.job_id = id AND e.ended_at IS NOT NULL)`,
+      `SELECT count(*)::int AS unfinished FROM unnest($1::bigint[]) AS wanted(job_id)
+        WHERE NOT EXISTS (SELECT 1 FROM test_executions e WHERE e.job_id = wanted.job_id AND e.ended_at IS NOT NULL)`,
       [ids],
     );
     expect(log.unfinished).toBe(0);

@@ -171,8 +171,8 @@ describe('a job server killed with SIGKILL', () => {
       expect(killedPids).not.toContain(row.final_pid);
     }
     const [log] = await database.query<{ missing: number }>(
-      `SELECT count(*)::int AS missing FROM unnest($1::bigint[]) AS id
-        WHERE NOT EXISTS (SELECT 1 FROM test_executions e WHERE e.job_id = id AND e.ended_at IS NOT NULL)`,
+      `SELECT count(*)::int AS missing FROM unnest($1::bigint[]) AS wanted(job_id)
+        WHERE NOT EXISTS (SELECT 1 FROM test_executions e WHERE e.job_id = wanted.job_id AND e.ended_at IS NOT NULL)`,
       [ids],
     );
     expect(log.missing).toBe(0);
