@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobHandler, JobStateConflictError, type JobContext } from '../src/jobs/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { jobRow, waitForJobRow } from './support/job-rows.js';
 import { startJobsTestApp, type JobsTestApp } from './support/jobs-test-app.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -43,12 +44,6 @@ describe('retry', () => {
   let database: TestDatabase;
   let app: JobsTestApp;
 
-  const rowOf = async (id: string) => (await database.query(`SELECT * FROM jobs.jobs WHERE id = $1`, [id]))[0];
-  const waitForRow = (id: string, what: string, predicate: (row: Record<string, unknown>) => boolean) =>
-    waitFor(`job ${id}: ${what}`, async () => {
-      const row = await rowOf(id);
-      return row && predicate(row) ? row : undefined;
-    }, { timeoutMs: 10_000 });
   const conflictOf = (promise: Promise<unknown>) =>
     promise.then(
       () => {
@@ -78,7 +73,7 @@ describe('retry', () => {
 
   it('puts a failed job back to pending with attempts 0, keeping its error history; it runs again', async () => {
     const { job } = await app.jobs.enqueue('test.switchable', null);
-    const failed = await waitForRow(job.id, 'failed', (row) => row.status === 'failed');
+    const failed = await waitForJobRow(database, job.id, 'failed', (row) => row.status === 'failed');
     expect(failed.errors).toHaveLength(1);
     failing = false;
 
@@ -96,27 +91,27 @@ describe('retry', () => {
     // Due now: no later than the retry itself, and after the failure.
     expect(Date.parse(retried.runAt)).toBeGreaterThanOrEqual((failed.finished_at as Date).getTime());
 
-    const done = await waitForRow(job.id, 'completed', (row) => row.status === 'completed');
+    const done = await waitForJobRow(database, job.id, 'completed', (row) => row.status === 'completed');
     expect(done).toMatchObject({ attempts: 1, result: { attempt: 1 } });
     expect(done.errors).toEqual(failed.errors);
   });
 
   it('refuses to retry completed, pending and processing jobs with JobStateConflictError', async () => {
     const { job: completed } = await app.jobs.enqueue('test.switchable', null);
-    await waitForRow(completed.id, 'completed', (row) => row.status === 'completed');
+    await waitForJobRow(database, completed.id, 'completed', (row) => row.status === 'completed');
     expect((await conflictOf(app.jobs.retry(completed.id))).message).toContain('completed');
 
     const { job: pending } = await app.jobs.enqueue('test.switchable', null, { delayMs: 60_000 });
     expect((await conflictOf(app.jobs.retry(pending.id))).message).toContain('pending');
     const { job: running } = await app.jobs.enqueue('test.gated', null);
-    await waitForRow(running.id, 'processing', (row) => row.status === 'processing');
+    await waitForJobRow(database, running.id, 'processing', (row) => row.status === 'processing');
     expect((await conflictOf(app.jobs.retry(running.id))).message).toContain('processing');
 
-    expect(await rowOf(completed.id)).toMatchObject({ status: 'completed', attempts: 1 });
-    expect(await rowOf(pending.id)).toMatchObject({ status: 'pending', attempts: 0 });
-    expect(await rowOf(running.id)).toMatchObject({ status: 'processing', attempts: 1 });
+    expect(await jobRow(database, completed.id)).toMatchObject({ status: 'completed', attempts: 1 });
+    expect(await jobRow(database, pending.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await jobRow(database, running.id)).toMatchObject({ status: 'processing', attempts: 1 });
     releaseGated();
-    await waitForRow(running.id, 'completed', (row) => row.status === 'completed');
+    await waitForJobRow(database, running.id, 'completed', (row) => row.status === 'completed');
     await app.jobs.cancel(pending.id);
   });
 
@@ -126,30 +121,30 @@ describe('retry', () => {
     const retried = await app.jobs.retry(job.id);
     expect(retried.status).toBe('pending');
     expect(Date.parse(retried.runAt)).toBeLessThanOrEqual(Date.now() + 1_000);
-    await waitForRow(job.id, 'completed', (row) => row.status === 'completed');
+    await waitForJobRow(database, job.id, 'completed', (row) => row.status === 'completed');
   });
 
   it('refuses to retry a cancelled job while its handler (ignoring its signal) still runs, then allows it', async () => {
     const { job } = await app.jobs.enqueue('test.stubborn', null);
     await waitFor('the stubborn handler to start', () => stubbornRuns.length === 1);
     await app.jobs.cancel(job.id);
-    const cancelled = await rowOf(job.id);
+    const cancelled = await jobRow(database, job.id);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.locked_until).not.toBeNull();
 
     const refused = await conflictOf(app.jobs.retry(job.id));
     expect(refused.message).toMatch(/still running/);
-    expect(await rowOf(job.id)).toMatchObject({ status: 'cancelled', attempts: 1 });
+    expect(await jobRow(database, job.id)).toMatchObject({ status: 'cancelled', attempts: 1 });
     expect(stubbornRuns).toHaveLength(1);
 
     releaseStubborn();
-    await waitForRow(job.id, 'lease dropped after the handler returned', (row) => row.locked_until === null);
+    await waitForJobRow(database, job.id, 'lease dropped after the handler returned', (row) => row.locked_until === null);
     expect(stubbornRuns[0].abortedAtEnd).toBe(true);
-    expect((await rowOf(job.id)).status).toBe('cancelled');
+    expect((await jobRow(database, job.id)).status).toBe('cancelled');
 
     const retried = await app.jobs.retry(job.id);
     expect(retried).toMatchObject({ status: 'pending', attempts: 0 });
-    await waitForRow(job.id, 'completed', (row) => row.status === 'completed');
+    await waitForJobRow(database, job.id, 'completed', (row) => row.status === 'completed');
     expect(stubbornRuns).toHaveLength(2);
     // Never two executions of the job at once.
     expect(stubbornRuns[1].start).toBeGreaterThanOrEqual(stubbornRuns[0].end!);
@@ -159,12 +154,12 @@ describe('retry', () => {
   it('refuses to retry a job whose dedup key another live job now holds', async () => {
     failing = true;
     const { job } = await app.jobs.enqueue('test.switchable', null, { key: 'shared-key' });
-    await waitForRow(job.id, 'failed', (row) => row.status === 'failed');
+    await waitForJobRow(database, job.id, 'failed', (row) => row.status === 'failed');
     const { job: successor, created } = await app.jobs.enqueue('test.switchable', null, { key: 'shared-key', delayMs: 60_000 });
     expect(created).toBe(true);
 
     expect((await conflictOf(app.jobs.retry(job.id))).message).toContain('dedup key');
-    expect((await rowOf(job.id)).status).toBe('failed');
+    expect((await jobRow(database, job.id)).status).toBe('failed');
     await app.jobs.cancel(successor.id);
   });
 });

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobHandler, JobStateConflictError, type JobContext } from '../src/jobs/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { jobRow, waitForJobRow } from './support/job-rows.js';
 import { startJobsTestApp, type JobsTestApp } from './support/jobs-test-app.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -85,12 +86,6 @@ describe('cancel', () => {
   let app: JobsTestApp;
   let other: JobsTestApp;
 
-  const rowOf = async (id: string) => (await database.query(`SELECT * FROM jobs.jobs WHERE id = $1`, [id]))[0];
-  const waitForRow = (id: string, what: string, predicate: (row: Record<string, unknown>) => boolean) =>
-    waitFor(`job ${id}: ${what}`, async () => {
-      const row = await rowOf(id);
-      return row && predicate(row) ? row : undefined;
-    }, { timeoutMs: 10_000 });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -112,19 +107,19 @@ describe('cancel', () => {
     const blocking = await app.jobs.enqueueMany([{ name: 'test.block' }, { name: 'test.block' }]);
     await waitFor('both blockers to run', () => blockersStarted.length === 2);
     const { job } = await app.jobs.enqueue('test.counted', { label: 'cancelled' });
-    expect((await rowOf(job.id)).status).toBe('pending');
+    expect((await jobRow(database, job.id)).status).toBe('pending');
 
     const cancelled = await app.jobs.cancel(job.id);
     expect(cancelled).toMatchObject({ id: job.id, status: 'cancelled', attempts: 0 });
     expect(cancelled.finishedAt).not.toBeNull();
 
     releaseBlockers();
-    for (const { job: blocker } of blocking) await waitForRow(blocker.id, 'completed', (row) => row.status === 'completed');
+    for (const { job: blocker } of blocking) await waitForJobRow(database, blocker.id, 'completed', (row) => row.status === 'completed');
     // Free slots and several claims later, a job enqueued after it has run; it has not.
     const { job: later } = await app.jobs.enqueue('test.counted', { label: 'later' });
-    await waitForRow(later.id, 'completed', (row) => row.status === 'completed');
+    await waitForJobRow(database, later.id, 'completed', (row) => row.status === 'completed');
     expect(countedRuns).toEqual(['later']);
-    expect(await rowOf(job.id)).toMatchObject({ status: 'cancelled', attempts: 0, started_at: null, worker_id: null });
+    expect(await jobRow(database, job.id)).toMatchObject({ status: 'cancelled', attempts: 0, started_at: null, worker_id: null });
   });
 
   it.each(['return', 'throw'] as const)(
@@ -135,7 +130,7 @@ describe('cancel', () => {
       const cancelledAt = Date.now();
       const cancelled = await app.jobs.cancel(job.id);
       expect(cancelled.status).toBe('cancelled');
-      expect((await rowOf(job.id)).status).toBe('cancelled');
+      expect((await jobRow(database, job.id)).status).toBe('cancelled');
 
       const run = await waitFor('the handler signal to abort', () => {
         const current = abortableRuns.get(job.id);
@@ -143,7 +138,7 @@ describe('cancel', () => {
       });
       expect(run.abortedAt! - cancelledAt).toBeLessThan(5_000);
       // Once the handler has settled, its worker drops the lease it kept meanwhile.
-      const row = await waitForRow(job.id, 'lease dropped', (current) => current.locked_until === null);
+      const row = await waitForJobRow(database, job.id, 'lease dropped', (current) => current.locked_until === null);
       expect(row).toMatchObject({ status: 'cancelled', result: null, error: null, errors: [], attempts: 1, progress: 0 });
       expect((row.finished_at as Date).toISOString()).toBe(cancelled.finishedAt);
     },
@@ -152,7 +147,7 @@ describe('cancel', () => {
   it('cancels a job running in another instance: its handler aborts through NOTIFY', async () => {
     const { job } = await other.jobs.enqueue('test.remote', {});
     await waitFor('the remote handler to start', () => remoteRuns.has(job.id));
-    expect((await rowOf(job.id)).worker_id).toBe(other.processor!.workerId);
+    expect((await jobRow(database, job.id)).worker_id).toBe(other.processor!.workerId);
 
     const cancelledAt = Date.now();
     const cancelled = await app.jobs.cancel(job.id);
@@ -167,7 +162,7 @@ describe('cancel', () => {
     );
     // Well before the next heartbeat (10 s) could have noticed.
     expect(run.abortedAt! - cancelledAt).toBeLessThan(5_000);
-    const row = await waitForRow(job.id, 'lease dropped', (current) => current.locked_until === null);
+    const row = await waitForJobRow(database, job.id, 'lease dropped', (current) => current.locked_until === null);
     expect(row).toMatchObject({ status: 'cancelled', result: null, progress: 0 });
   });
 
@@ -182,21 +177,21 @@ describe('cancel', () => {
       await waitFor('the handler to return', () => lateWritersReturned.has(job.id));
       // Outcomes are written in order: once a later job has completed, this one's outcome was written (or refused).
       const { job: later } = await app.jobs.enqueue('test.counted', { label: `after-late-${then}` });
-      await waitForRow(later.id, 'completed', (row) => row.status === 'completed');
-      expect(await rowOf(job.id)).toMatchObject({ status: 'cancelled', result: null, error: null, errors: [], progress: 0 });
+      await waitForJobRow(database, later.id, 'completed', (row) => row.status === 'completed');
+      expect(await jobRow(database, job.id)).toMatchObject({ status: 'cancelled', result: null, error: null, errors: [], progress: 0 });
     },
   );
 
   it('refuses to cancel a finished job (completed, failed, cancelled) with JobStateConflictError', async () => {
     const { job } = await app.jobs.enqueue('test.counted', { label: 'finished' });
-    await waitForRow(job.id, 'completed', (row) => row.status === 'completed');
+    await waitForJobRow(database, job.id, 'completed', (row) => row.status === 'completed');
     await expect(app.jobs.cancel(job.id)).rejects.toBeInstanceOf(JobStateConflictError);
-    expect((await rowOf(job.id)).status).toBe('completed');
+    expect((await jobRow(database, job.id)).status).toBe('completed');
 
     const { job: failing } = await app.jobs.enqueue('test.fails', null);
-    await waitForRow(failing.id, 'failed', (row) => row.status === 'failed');
+    await waitForJobRow(database, failing.id, 'failed', (row) => row.status === 'failed');
     await expect(app.jobs.cancel(failing.id)).rejects.toBeInstanceOf(JobStateConflictError);
-    expect((await rowOf(failing.id)).status).toBe('failed');
+    expect((await jobRow(database, failing.id)).status).toBe('failed');
 
     const { job: delayed } = await app.jobs.enqueue('test.counted', { label: 'never' }, { delayMs: 60_000 });
     await app.jobs.cancel(delayed.id);

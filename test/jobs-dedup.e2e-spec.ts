@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobHandler } from '../src/jobs/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { jobRow, waitForJobRow } from './support/job-rows.js';
 import { startJobsTestApp, type JobsTestApp } from './support/jobs-test-app.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -33,13 +34,7 @@ describe('dedup keys', () => {
   let database: TestDatabase;
   let app: JobsTestApp;
 
-  const rowOf = async (id: string) => (await database.query(`SELECT * FROM jobs.jobs WHERE id = $1`, [id]))[0];
   const rowsWithKey = (key: string) => database.query(`SELECT * FROM jobs.jobs WHERE key = $1 ORDER BY id`, [key]);
-  const waitForRow = (id: string, what: string, predicate: (row: Record<string, unknown>) => boolean) =>
-    waitFor(`job ${id}: ${what}`, async () => {
-      const row = await rowOf(id);
-      return row && predicate(row) ? row : undefined;
-    }, { timeoutMs: 10_000 });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -59,7 +54,7 @@ describe('dedup keys', () => {
   it('returns the pending job unchanged to a second enqueue with its key, whatever the job name', async () => {
     const { job: first, created } = await app.jobs.enqueue('test.quick', { v: 1 }, { key: 'pending-key', delayMs: 60_000, priority: 3 });
     expect(created).toBe(true);
-    const stored = await rowOf(first.id);
+    const stored = await jobRow(database, first.id);
 
     const second = await app.jobs.enqueue('test.quick', { v: 2 }, { key: 'pending-key', priority: -3, maxAttempts: 9 });
     expect(second.created).toBe(false);
@@ -69,7 +64,7 @@ describe('dedup keys', () => {
     expect(third).toEqual({ job: first, created: false });
 
     expect(await rowsWithKey('pending-key')).toHaveLength(1);
-    const after = await rowOf(first.id);
+    const after = await jobRow(database, first.id);
     for (const column of ['name', 'payload', 'priority', 'run_at', 'max_attempts', 'status', 'created_at']) {
       expect(after[column]).toEqual(stored[column]);
     }
@@ -84,7 +79,7 @@ describe('dedup keys', () => {
 
   it('holds the key while processing; after completion a new job is created', async () => {
     const { job } = await app.jobs.enqueue('test.gated', { run: 1 }, { key: 'running-key' });
-    await waitForRow(job.id, 'processing', (row) => row.status === 'processing');
+    await waitForJobRow(database, job.id, 'processing', (row) => row.status === 'processing');
 
     const again = await app.jobs.enqueue('test.gated', { run: 2 }, { key: 'running-key' });
     expect(again.created).toBe(false);
@@ -93,11 +88,11 @@ describe('dedup keys', () => {
     expect(again.job.payload).toEqual({ run: 1 });
 
     releaseGated();
-    await waitForRow(job.id, 'completed', (row) => row.status === 'completed');
+    await waitForJobRow(database, job.id, 'completed', (row) => row.status === 'completed');
     const next = await app.jobs.enqueue('test.gated', { run: 3 }, { key: 'running-key' });
     expect(next.created).toBe(true);
     expect(BigInt(next.job.id)).toBeGreaterThan(BigInt(job.id));
-    await waitForRow(next.job.id, 'completed', (row) => row.status === 'completed');
+    await waitForJobRow(database, next.job.id, 'completed', (row) => row.status === 'completed');
     const rows = await rowsWithKey('running-key');
     expect(rows.map((row) => [row.id, row.status, row.result])).toEqual([
       [job.id, 'completed', { run: 1 }],
@@ -107,13 +102,13 @@ describe('dedup keys', () => {
 
   it('holds the key while a failed attempt waits for its retry; a failed job frees it', async () => {
     const { job } = await app.jobs.enqueue('test.retried-later', null, { key: 'retry-key' });
-    await waitForRow(job.id, 'pending after attempt 1', (row) => row.status === 'pending' && row.attempts === 1);
+    await waitForJobRow(database, job.id, 'pending after attempt 1', (row) => row.status === 'pending' && row.attempts === 1);
     const again = await app.jobs.enqueue('test.retried-later', null, { key: 'retry-key' });
     expect(again).toMatchObject({ created: false, job: { id: job.id, attempts: 1, status: 'pending' } });
     await app.jobs.cancel(job.id);
 
     const { job: once } = await app.jobs.enqueue('test.retried-later', null, { key: 'fail-key', maxAttempts: 1 });
-    await waitForRow(once.id, 'failed', (row) => row.status === 'failed');
+    await waitForJobRow(database, once.id, 'failed', (row) => row.status === 'failed');
     const replacement = await app.jobs.enqueue('test.retried-later', null, { key: 'fail-key', delayMs: 60_000 });
     expect(replacement.created).toBe(true);
     expect(replacement.job.id).not.toBe(once.id);

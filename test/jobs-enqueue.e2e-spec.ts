@@ -3,6 +3,7 @@ import { IsInt, IsNotEmpty, IsString, Min } from 'class-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidJobInputError, JobHandler, PayloadTooLargeError, type EnqueueOptions } from '../src/jobs/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { jobRow } from './support/job-rows.js';
 import { startJobsTestApp, type JobsTestApp } from './support/jobs-test-app.js';
 
 const MAX_PAYLOAD_BYTES = 1_024;
@@ -85,7 +86,6 @@ describe('enqueue', () => {
   let app: JobsTestApp;
 
   const countRows = async () => (await database.query(`SELECT count(*)::int AS n FROM jobs.jobs`))[0].n as number;
-  const rowOf = async (id: string) => (await database.query(`SELECT * FROM jobs.jobs WHERE id = $1`, [id]))[0];
   /** Runs `attempt`, expects it to throw `type` naming `field`, and checks that no row was stored. */
   const expectRejected = async (attempt: () => Promise<unknown>, type: new (...args: never[]) => Error, field: string) => {
     const before = await countRows();
@@ -133,10 +133,10 @@ describe('enqueue', () => {
     expect(configured).toMatchObject({ queue: 'reports', maxAttempts: 7, priority: 0, payload: null });
     const { job: overridden } = await app.jobs.enqueue('test.configured', 1, { queue: 'urgent', maxAttempts: 2, priority: -5 });
     expect(overridden).toMatchObject({ queue: 'urgent', maxAttempts: 2, priority: -5, payload: 1 });
-    expect(await rowOf(overridden.id)).toMatchObject({ queue: 'urgent', max_attempts: 2, priority: -5, payload: 1 });
+    expect(await jobRow(database, overridden.id)).toMatchObject({ queue: 'urgent', max_attempts: 2, priority: -5, payload: 1 });
 
     const { job: empty } = await app.jobs.enqueue('test.plain');
-    expect((await rowOf(empty.id)).payload).toBeNull();
+    expect((await jobRow(database, empty.id)).payload).toBeNull();
   });
 
   it('accepts the boundaries: priority ±1000, a 128-character name, a 255-character key, a payload of exactly the limit', async () => {
@@ -147,7 +147,7 @@ describe('enqueue', () => {
     const exact = { data: 'x'.repeat(MAX_PAYLOAD_BYTES - '{"data":""}'.length) };
     expect(Buffer.byteLength(JSON.stringify(exact))).toBe(MAX_PAYLOAD_BYTES);
     const { job } = await app.jobs.enqueue('test.plain', exact);
-    expect((await rowOf(job.id)).payload).toEqual(exact);
+    expect((await jobRow(database, job.id)).payload).toEqual(exact);
     const { job: typed } = await app.jobs.enqueue('test.typed', { count: 2, title: 'monthly' });
     expect(typed.payload).toEqual({ count: 2, title: 'monthly' });
   });
@@ -159,7 +159,7 @@ describe('enqueue', () => {
   it('stores text that merely looks like an escape (a backslash, not NUL) and emoji unchanged', async () => {
     const payload = { literal: 'literal \\u0000 and \\ud800 text', emoji: '😀' };
     const { job } = await app.jobs.enqueue('test.plain', payload);
-    expect((await rowOf(job.id)).payload).toEqual(payload);
+    expect((await jobRow(database, job.id)).payload).toEqual(payload);
   });
 
   it('rejects a payload over maxPayloadBytes (counted in bytes, not characters) with PayloadTooLargeError', async () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobHandler, JobsModule, type JobContext } from '../src/jobs/index.js';
 import { buildDataSourceOptions } from '../src/database/data-source.options.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { jobRow, waitForJobRow } from './support/job-rows.js';
 import { startJobsTestApp, type JobsTestApp } from './support/jobs-test-app.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -92,12 +93,6 @@ describe('handler discovery and the handler context', () => {
   let producer: JobsTestApp;
   let worker: JobsTestApp | undefined;
 
-  const rowOf = async (id: string) => (await database.query(`SELECT * FROM jobs.jobs WHERE id = $1`, [id]))[0];
-  const waitForRow = (id: string, what: string, predicate: (row: Record<string, unknown>) => boolean) =>
-    waitFor(`job ${id}: ${what}`, async () => {
-      const row = await rowOf(id);
-      return row && predicate(row) ? row : undefined;
-    }, { timeoutMs: 10_000 });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -130,7 +125,7 @@ describe('handler discovery and the handler context', () => {
   it('has no processor where processing is omitted: its jobs wait for a processing instance', async () => {
     expect(producer.processor).toBeNull();
     const { job } = await producer.jobs.enqueue('test.context', { hello: 'context' });
-    expect(await rowOf(job.id)).toMatchObject({ status: 'pending', attempts: 0, worker_id: null });
+    expect(await jobRow(database, job.id)).toMatchObject({ status: 'pending', attempts: 0, worker_id: null });
 
     worker = await startJobsTestApp({
       url: database.url,
@@ -138,7 +133,7 @@ describe('handler discovery and the handler context', () => {
       processing: { concurrency: 2, pollIntervalMs: 50, shutdownGraceMs: 500 },
     });
     expect(worker.processor).not.toBeNull();
-    const row = await waitForRow(job.id, 'completed', (current) => current.status === 'completed');
+    const row = await waitForJobRow(database, job.id, 'completed', (current) => current.status === 'completed');
     expect(row.worker_id).toBe(worker.processor!.workerId);
     expect(row.attempts).toBe(1);
     expect(row.result).toEqual({ ok: true });
@@ -157,11 +152,11 @@ describe('handler discovery and the handler context', () => {
   it('stores context.progress(50) on the row while the handler runs, 100 once completed', async () => {
     expect(worker).toBeDefined();
     const { job } = await producer.jobs.enqueue('test.progress', null);
-    const running = await waitForRow(job.id, 'progress 50', (row) => row.progress === 50);
+    const running = await waitForJobRow(database, job.id, 'progress 50', (row) => row.progress === 50);
     expect(running.status).toBe('processing');
     expect((await producer.jobs.get(job.id)).progress).toBe(50);
     releaseProgress();
-    const done = await waitForRow(job.id, 'completed', (row) => row.status === 'completed');
+    const done = await waitForJobRow(database, job.id, 'completed', (row) => row.status === 'completed');
     expect(done.progress).toBe(100);
   });
 });
