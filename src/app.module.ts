@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DatabaseService } from './database/database.service.js';
 import { JobsModule } from './jobs/index.js';
 import { JobsApiModule } from './jobs-api/jobs-api.module.js';
+import { SchedulesApiModule } from './schedules-api/schedules-api.module.js';
 import { HealthModule } from './health/health.module.js';
 import { DemoModule } from './demo/demo.module.js';
 
@@ -46,10 +47,11 @@ export class AppModule {
               pollIntervalMs: jobs.pollIntervalMs,
               shutdownGraceMs: jobs.shutdownGraceMs,
             },
+            retention: jobs.retention,
           }),
         }),
         HealthModule,
-        ...(routes ? [JobsApiModule] : []),
+        ...(routes ? [JobsApiModule, SchedulesApiModule] : []),
         ...(options.demoJobs ? [DemoModule.register({ routes })] : []),
         ...(options.modules ?? []),
       ],

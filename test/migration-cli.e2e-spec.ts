@@ -22,12 +22,12 @@ describe('npm run migration:run', () => {
   it('creates the jobs schema once, in its own schema and migrations table, and is idempotent', async () => {
     const env = { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, JOBS_SCHEMA: 'queue_x' };
     const first = await run(process.execPath, [CLI], { env, cwd: PROJECT_ROOT });
-    expect(first.stdout).toMatch(/Applied .* schema queue_x: CreateJobsTable/);
+    expect(first.stdout).toMatch(/Applied .* schema queue_x: CreateJobsTable\d+, CreateSchedules\d+/);
     const second = await run(process.execPath, [CLI], { env, cwd: PROJECT_ROOT });
     expect(second.stdout).toMatch(/up to date/);
 
     const migrations = await database.query(`SELECT name FROM queue_x.migrations`);
-    expect(migrations.map((row) => row.name)).toEqual(['CreateJobsTable1764300000000']);
+    expect(migrations.map((row) => row.name)).toEqual(['CreateJobsTable1764300000000', 'CreateSchedules1764400000000']);
     const tables = await database.query(
       `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
     );
@@ -35,10 +35,12 @@ describe('npm run migration:run', () => {
     expect(tables).toEqual([
       { table_schema: 'queue_x', table_name: 'jobs' },
       { table_schema: 'queue_x', table_name: 'migrations' },
+      { table_schema: 'queue_x', table_name: 'schedule_fires' },
+      { table_schema: 'queue_x', table_name: 'schedules' },
     ]);
     const indexes = await database.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'queue_x' ORDER BY 1`);
     expect(indexes.map((row) => row.indexname)).toEqual(
-      expect.arrayContaining(['jobs_claim_idx', 'jobs_key_active_idx', 'jobs_lease_idx']),
+      expect.arrayContaining(['jobs_claim_idx', 'jobs_key_active_idx', 'jobs_lease_idx', 'jobs_finished_idx', 'schedules_due_idx']),
     );
   });
 

@@ -28,6 +28,8 @@ describe('validateEnvironment', () => {
       JOBS_SHUTDOWN_GRACE_MS: 25_000,
       JOBS_MAX_PAYLOAD_BYTES: 1_048_576,
       JOBS_MAX_BATCH_BYTES: 16_777_216,
+      JOBS_RETENTION_COMPLETED_DAYS: 7,
+      JOBS_RETENTION_FAILED_DAYS: 30,
       DEMO_JOBS: true,
       LOG_LEVEL: 'log',
     });
@@ -52,6 +54,8 @@ describe('validateEnvironment', () => {
     ['PORT', '70000'],
     ['JOBS_LEASE_MS', '999'],
     ['JOBS_MAX_PAYLOAD_BYTES', '1MB'],
+    ['JOBS_RETENTION_COMPLETED_DAYS', '-1'],
+    ['JOBS_RETENTION_FAILED_DAYS', '7.5'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(messageOf({ [name]: value })).toContain(`${name}=`);
   });

@@ -79,6 +79,17 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
   JOBS_MAX_BATCH_BYTES = 16_777_216;
 
+  /**
+   * Completed jobs are deleted (by the built-in `jobs.prune` schedule) this many days after they finished; 0 keeps
+   * them. Default 7.
+   */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(36_500)
+  JOBS_RETENTION_COMPLETED_DAYS = 7;
+
+  /** Failed and cancelled jobs are deleted this many days after they finished; 0 keeps them. Default 30. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(36_500)
+  JOBS_RETENTION_FAILED_DAYS = 30;
+
   /** `false` turns off the demo feature module (its routes and its `demo.*` handlers). Default true. */
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   DEMO_JOBS = true;

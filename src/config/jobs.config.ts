@@ -14,6 +14,8 @@ export interface JobsConfig {
   shutdownGraceMs: number;
   maxPayloadBytes: number;
   maxBatchBytes: number;
+  /** Days after which finished jobs are pruned; 0 keeps them. */
+  retention: { completedDays: number; failedDays: number };
 }
 
 export const jobsConfig = registerAs('jobs', (): JobsConfig => {
@@ -29,5 +31,6 @@ export const jobsConfig = registerAs('jobs', (): JobsConfig => {
     shutdownGraceMs: env.JOBS_SHUTDOWN_GRACE_MS,
     maxPayloadBytes: env.JOBS_MAX_PAYLOAD_BYTES,
     maxBatchBytes: env.JOBS_MAX_BATCH_BYTES,
+    retention: { completedDays: env.JOBS_RETENTION_COMPLETED_DAYS, failedDays: env.JOBS_RETENTION_FAILED_DAYS },
   };
 });

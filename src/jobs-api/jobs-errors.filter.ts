@@ -7,6 +7,8 @@ import {
   JobsNotReadyError,
   JobStateConflictError,
   PayloadTooLargeError,
+  ScheduleConflictError,
+  ScheduleNotFoundError,
 } from '../jobs/index.js';
 
 const REASONS: Record<number, string> = {
@@ -21,13 +23,13 @@ const REASONS: Record<number, string> = {
 const statusOf = (error: JobsError): number => {
   if (error instanceof InvalidJobInputError) return HttpStatus.BAD_REQUEST;
   if (error instanceof PayloadTooLargeError) return HttpStatus.PAYLOAD_TOO_LARGE;
-  if (error instanceof JobNotFoundError) return HttpStatus.NOT_FOUND;
-  if (error instanceof JobStateConflictError) return HttpStatus.CONFLICT;
+  if (error instanceof JobNotFoundError || error instanceof ScheduleNotFoundError) return HttpStatus.NOT_FOUND;
+  if (error instanceof JobStateConflictError || error instanceof ScheduleConflictError) return HttpStatus.CONFLICT;
   if (error instanceof JobsNotReadyError) return HttpStatus.SERVICE_UNAVAILABLE;
   return HttpStatus.INTERNAL_SERVER_ERROR;
 };
 
-/** Maps the jobs domain errors to HTTP, in Nest's usual error shape plus the offending `field`. */
+/** Maps the jobs (and schedules) domain errors to HTTP, in Nest's usual error shape plus the offending `field`. */
 @Catch(JobsError)
 export class JobsErrorsFilter implements ExceptionFilter {
   catch(error: JobsError, host: ArgumentsHost): void {

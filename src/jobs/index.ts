@@ -12,4 +12,27 @@ export { JOB_STATUSES, type JobStatus } from './interfaces/job-status.js';
 export type { JobContext } from './interfaces/job-context.interface.js';
 export type { JobHandlerOptions } from './interfaces/job-handler-options.interface.js';
 export type { EnqueueOptions, EnqueueRequest, EnqueueResult } from './interfaces/enqueue-options.interface.js';
-export type { JobsModuleOptions, JobsModuleAsyncOptions, JobProcessingOptions } from './interfaces/jobs-module-options.interface.js';
+export type {
+  JobsModuleOptions,
+  JobsModuleAsyncOptions,
+  JobProcessingOptions,
+  JobSchedulingOptions,
+  JobRetentionOptions,
+} from './interfaces/jobs-module-options.interface.js';
+export { Scheduled } from './schedules/decorators/scheduled.decorator.js';
+export { SchedulesService } from './schedules/schedules.service.js';
+export { ScheduleOrchestrator } from './schedules/schedule.orchestrator.js';
+export { ScheduleNotFoundError, ScheduleConflictError } from './schedules/schedule.errors.js';
+export { MISSED_POLICIES, OVERLAP_POLICIES } from './schedules/schedules.constants.js';
+export type { ScheduledOptions } from './schedules/interfaces/scheduled-options.interface.js';
+export type {
+  Schedule,
+  ScheduleChanges,
+  ScheduleDefinition,
+  ScheduleRun,
+  ScheduleRunOutcome,
+  MissedPolicy,
+  OverlapPolicy,
+} from './schedules/interfaces/schedule.interface.js';
+export { PRUNE_JOB_NAME } from './maintenance/job-retention.js';
+export type { PruneResult } from './maintenance/jobs-prune.handler.js';

@@ -8,11 +8,15 @@ import { JobRepository } from './job.repository.js';
 import { JobsDatabase } from './jobs-database.js';
 import { JobsService } from './jobs.service.js';
 import { JobProcessorService } from './job-processor.service.js';
+import { scheduleProviders } from './schedules/schedules.providers.js';
+import { SchedulesService } from './schedules/schedules.service.js';
+import { ScheduleOrchestrator } from './schedules/schedule.orchestrator.js';
 
 /**
- * The jobs feature. `forRootAsync` always provides `JobsService`, the repository and the handler registry; its
- * config-driven factory creates `JobProcessorService` only where `processing.enabled` is true — elsewhere the token
- * resolves to `null` and nothing in the process claims or runs a job.
+ * The jobs feature. `forRootAsync` always provides `JobsService`, `SchedulesService`, the repository and the
+ * handler registry; its config-driven factory creates `JobProcessorService` (and with it the schedule orchestrator)
+ * only where `processing.enabled` is true — elsewhere those tokens resolve to `null` and nothing in the process
+ * claims or runs a job, or fires a schedule.
  */
 @Module({})
 export class JobsModule {
@@ -40,8 +44,9 @@ export class JobsModule {
         JobRepository,
         JobsService,
         processor,
+        ...scheduleProviders,
       ],
-      exports: [JobsService, JobHandlerRegistry, JobProcessorService, JobsDatabase],
+      exports: [JobsService, JobHandlerRegistry, JobProcessorService, JobsDatabase, SchedulesService, ScheduleOrchestrator],
     };
   }
 }

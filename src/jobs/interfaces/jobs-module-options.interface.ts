@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { ScheduleDefinition } from '../schedules/interfaces/schedule.interface.js';
 
 /** What `JobsModule.forRootAsync`'s factory returns. */
 export interface JobsModuleOptions {
@@ -15,6 +16,36 @@ export interface JobsModuleOptions {
   maxPayloadBytes?: number;
   /** Processing in this process; omitted or `enabled: false`: no `JobProcessorService` exists. */
   processing?: JobProcessingOptions;
+  /**
+   * Schedules declared in configuration, beside `@Scheduled` methods: each enqueues an existing handler's job with a
+   * fixed payload on every tick. Owned by code like `@Scheduled` ones. Default none.
+   */
+  schedules?: ScheduleDefinition[];
+  /** How processing containers evaluate schedules (ignored where processing is disabled). */
+  scheduling?: JobSchedulingOptions;
+  /** Pruning of finished jobs by the built-in `jobs.prune` schedule. */
+  retention?: JobRetentionOptions;
+}
+
+export interface JobSchedulingOptions {
+  /** How often to look for schedules created or changed by other containers, in ms. Default 1000. */
+  refreshIntervalMs?: number;
+  /**
+   * A tick decided at most this long after its time fires as usual (late, not missed); older undecided ticks were
+   * missed while no container ran and follow the schedule's `missed` policy. In ms, 100 to 300000. Default 30000.
+   */
+  missedToleranceMs?: number;
+}
+
+export interface JobRetentionOptions {
+  /** Completed jobs are deleted this many days after they finished; 0 keeps them. Default 7. */
+  completedDays?: number;
+  /** Failed and cancelled jobs are deleted this many days after they finished; 0 keeps them. Default 30. */
+  failedDays?: number;
+  /** When the `jobs.prune` schedule runs (UTC). Default `'5 * * * *'` (hourly, at minute 5). */
+  cron?: string;
+  /** Rows deleted per statement. Default 1000. */
+  batchSize?: number;
 }
 
 export interface JobProcessingOptions {
