@@ -9,6 +9,8 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export const MAIN_ENTRY = path.join(PROJECT_ROOT, 'dist/main.js');
 /** The built server plus the test-only `test.record` handler that logs every execution (see the fixture). */
 export const RECORDING_ENTRY = path.join(PROJECT_ROOT, 'test/fixtures/recording-server.mjs');
+/** The built server plus `test.tick` and its code schedule `test.every-second` (see the fixture). */
+export const SCHEDULED_ENTRY = path.join(PROJECT_ROOT, 'test/fixtures/scheduled-server.mjs');
 
 export interface AppProcess {
   pid: number;
@@ -27,6 +29,8 @@ export interface AppProcess {
 export interface StartOptions {
   env: Record<string, string>;
   entry?: string;
+  /** Working directory of the process (default: the project root). */
+  cwd?: string;
   /** Wait for readiness (default true). */
   waitReady?: boolean;
   readyTimeoutMs?: number;
@@ -42,8 +46,18 @@ process.on('exit', () => {
 export async function startAppProcess(options: StartOptions): Promise<AppProcess> {
   const port = options.env.PORT ? Number(options.env.PORT) : await freePort();
   const child = spawn(process.execPath, [options.entry ?? MAIN_ENTRY], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...options.env, PORT: String(port) },
+    cwd: options.cwd ?? PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'warn',
+      // The built-in hourly `jobs.prune` schedule would add a job to whichever test runs across minute 5; specs that
+      // test it turn it on.
+      JOBS_RETENTION_COMPLETED_DAYS: '0',
+      JOBS_RETENTION_FAILED_DAYS: '0',
+      ...options.env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
