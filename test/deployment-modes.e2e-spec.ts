@@ -64,7 +64,7 @@ describe('default mode', () => {
     const app = await start({ ...FAST, DATABASE_URL: database.url });
     const health = await http(app.baseUrl, 'GET', '/health');
     expect(health.status).toBe(200);
-    expect(health.body.checks).toMatchObject({ database: true, processor: true });
+    expect(health.body.checks).toMatchObject({ database: true, schedules: true, processor: true });
     expect((await http(app.baseUrl, 'GET', '/jobs')).status).toBe(200);
 
     const id = await enqueue(app, { name: 'demo.echo', payload: { mode: 'all' } });

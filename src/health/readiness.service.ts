@@ -1,14 +1,14 @@
 import { Inject, Injectable, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
-import { JobProcessorService, JobsDatabase } from '../jobs/index.js';
+import { JobProcessorService, JobsDatabase, ScheduleSynchronizer } from '../jobs/index.js';
 
 export interface ReadinessReport {
   ready: boolean;
-  checks: { database: boolean; processor: boolean | 'disabled'; shuttingDown: boolean };
+  checks: { database: boolean; schedules: boolean; processor: boolean | 'disabled'; shuttingDown: boolean };
 }
 
 /**
- * Ready = the database is reachable and migrated, and, where this process executes jobs, the processor loop is
- * turning. During shutdown it reports not ready so that orchestrators stop routing to the process first.
+ * Ready = the database is reachable and migrated, the schedules declared in code are stored, and, where this
+ * process executes jobs, the processor loop is turning. During shutdown it reports not ready so that orchestrators stop routing to the process first.
  */
 @Injectable()
 export class ReadinessService implements BeforeApplicationShutdown {
@@ -16,6 +16,7 @@ export class ReadinessService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly database: JobsDatabase,
+    private readonly schedules: ScheduleSynchronizer,
     // Explicit token: the union type would be emitted as `Object` in the constructor's metadata.
     @Optional() @Inject(JobProcessorService) private readonly processor: JobProcessorService | null,
   ) {}
@@ -26,10 +27,11 @@ export class ReadinessService implements BeforeApplicationShutdown {
 
   report(): ReadinessReport {
     const database = this.database.isReady;
+    const schedules = this.schedules.isSynced;
     const processor = this.processor ? this.processor.isAlive() : 'disabled';
     return {
-      ready: database && processor !== false && !this.shuttingDown,
-      checks: { database, processor, shuttingDown: this.shuttingDown },
+      ready: database && schedules && processor !== false && !this.shuttingDown,
+      checks: { database, schedules, processor, shuttingDown: this.shuttingDown },
     };
   }
 }

@@ -22,6 +22,7 @@ export type {
 export { Scheduled } from './schedules/decorators/scheduled.decorator.js';
 export { SchedulesService } from './schedules/schedules.service.js';
 export { ScheduleOrchestrator } from './schedules/schedule.orchestrator.js';
+export { ScheduleSynchronizer } from './schedules/schedule.synchronizer.js';
 export { ScheduleNotFoundError, ScheduleConflictError } from './schedules/schedule.errors.js';
 export { MISSED_POLICIES, OVERLAP_POLICIES } from './schedules/schedules.constants.js';
 export type { ScheduledOptions } from './schedules/interfaces/scheduled-options.interface.js';

@@ -11,6 +11,7 @@ import { JobProcessorService } from './job-processor.service.js';
 import { scheduleProviders } from './schedules/schedules.providers.js';
 import { SchedulesService } from './schedules/schedules.service.js';
 import { ScheduleOrchestrator } from './schedules/schedule.orchestrator.js';
+import { ScheduleSynchronizer } from './schedules/schedule.synchronizer.js';
 
 /**
  * The jobs feature. `forRootAsync` always provides `JobsService`, `SchedulesService`, the repository and the
@@ -46,7 +47,15 @@ export class JobsModule {
         processor,
         ...scheduleProviders,
       ],
-      exports: [JobsService, JobHandlerRegistry, JobProcessorService, JobsDatabase, SchedulesService, ScheduleOrchestrator],
+      exports: [
+        JobsService,
+        JobHandlerRegistry,
+        JobProcessorService,
+        JobsDatabase,
+        SchedulesService,
+        ScheduleOrchestrator,
+        ScheduleSynchronizer,
+      ],
     };
   }
 }

@@ -19,6 +19,7 @@ import { ScheduleRepository } from './schedule.repository.js';
 export class ScheduleSynchronizer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Schedules');
   private stopped = false;
+  private syncedValue = false;
   private resolveSynced!: () => void;
   /** Resolves once every code schedule is in the database (or the application stops first). */
   readonly synced: Promise<void> = new Promise((resolve) => (this.resolveSynced = resolve));
@@ -47,6 +48,11 @@ export class ScheduleSynchronizer implements OnApplicationBootstrap, BeforeAppli
     this.resolveSynced();
   }
 
+  /** Every code schedule is in the database (readiness: the API lists them from the first ready answer on). */
+  get isSynced(): boolean {
+    return this.syncedValue;
+  }
+
   private get maxPayloadBytes(): number {
     return this.options.maxPayloadBytes ?? 1_048_576;
   }
@@ -56,6 +62,7 @@ export class ScheduleSynchronizer implements OnApplicationBootstrap, BeforeAppli
       isStopped: () => this.stopped,
       onError: (error, delayMs) => this.logger.warn(`Schedule sync failed (${(error as Error).message}); retrying in ${delayMs} ms`),
     });
+    this.syncedValue = !this.stopped;
     this.resolveSynced();
   }
 
