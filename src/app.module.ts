@@ -11,10 +11,13 @@ import { JobsApiModule } from './jobs-api/jobs-api.module.js';
 import { SchedulesApiModule } from './schedules-api/schedules-api.module.js';
 import { HealthModule } from './health/health.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { HttpRateLimitModule, type HttpRateLimitOptions } from './http/http-rate-limit.module.js';
 
 export interface AppModuleOptions {
   mode: DeploymentMode;
   demoJobs: boolean;
+  /** Per-client limit on the application routes (HTTP_RATE_LIMIT); undefined: none. */
+  rateLimit?: HttpRateLimitOptions;
   /** Extra feature modules (see `bootstrap`). */
   modules?: Array<Type | DynamicModule>;
 }
@@ -38,6 +41,9 @@ export class AppModule {
             dataSource: () => database.connected(),
             schema: jobs.schema,
             maxPayloadBytes: jobs.maxPayloadBytes,
+            maxPayloadDepth: jobs.maxPayloadDepth,
+            maxBatchSize: jobs.maxBatchSize,
+            maxPageSize: jobs.maxPageSize,
             processing: {
               enabled: jobs.processingEnabled,
               concurrency: jobs.concurrency,
@@ -46,12 +52,14 @@ export class AppModule {
               sweepIntervalMs: jobs.sweepIntervalMs,
               pollIntervalMs: jobs.pollIntervalMs,
               shutdownGraceMs: jobs.shutdownGraceMs,
+              leaseWatchdog: jobs.leaseWatchdog,
             },
             retention: jobs.retention,
           }),
         }),
         HealthModule,
         ...(routes ? [JobsApiModule, SchedulesApiModule] : []),
+        ...(routes && options.rateLimit ? [HttpRateLimitModule.forRoot(options.rateLimit)] : []),
         ...(options.demoJobs ? [DemoModule.register({ routes })] : []),
         ...(options.modules ?? []),
       ],

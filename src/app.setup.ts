@@ -1,7 +1,11 @@
-import { ValidationPipe, type INestApplication, type LogLevel } from '@nestjs/common';
+import { type INestApplication, type LogLevel } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { EnvironmentVariables } from './config/environment.variables.js';
 import { validationExceptionFactory } from './jobs-api/validation-exception.factory.js';
+import { ApiValidationPipe } from './http/api-validation.pipe.js';
+import { bodyParserErrors } from './http/body-parser-errors.middleware.js';
+import { requireJsonBodies } from './http/json-content-type.middleware.js';
+import { RequestTimeoutInterceptor } from './http/request-timeout.interceptor.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -11,14 +15,19 @@ export const logLevelsUpTo = (level: EnvironmentVariables['LOG_LEVEL']): LogLeve
 
 /**
  * What `main.ts` applies to the application, shared with in-process tests so they exercise the same pipeline:
- * body limits, strict validation (unknown fields and query parameters are a 400), shutdown hooks.
+ * JSON bodies only (415 otherwise) within their size limit, strict validation (unknown fields and query parameters
+ * are a 400), a time limit on answers (408), shutdown hooks. The rate limit is a module (`AppModule`).
  */
 export function configureApp(app: INestApplication, env: EnvironmentVariables): void {
   const express = app as NestExpressApplication;
+  // The client address the rate limit counts by: the connection's, or X-Forwarded-For's behind trusted proxies.
+  express.set('trust proxy', env.HTTP_TRUST_PROXY_HOPS);
+  express.use(requireJsonBodies);
   // A batch may carry many payloads, each up to JOBS_MAX_PAYLOAD_BYTES (checked per job, 413).
   express.useBodyParser('json', { limit: env.JOBS_MAX_BATCH_BYTES });
+  express.use(bodyParserErrors);
   app.useGlobalPipes(
-    new ValidationPipe({
+    new ApiValidationPipe(env.JOBS_MAX_BATCH_SIZE, {
       whitelist: true,
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
@@ -29,5 +38,6 @@ export function configureApp(app: INestApplication, env: EnvironmentVariables): 
       exceptionFactory: validationExceptionFactory,
     }),
   );
+  app.useGlobalInterceptors(new RequestTimeoutInterceptor(env.HTTP_REQUEST_TIMEOUT_MS));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 }

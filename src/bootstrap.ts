@@ -26,7 +26,12 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<NestExp
   const env = loadEnvironment();
   const mode = deploymentModeOf(env);
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ mode, demoJobs: env.DEMO_JOBS, modules: options.modules }),
+    AppModule.forRoot({
+      mode,
+      demoJobs: env.DEMO_JOBS,
+      rateLimit: env.HTTP_RATE_LIMIT > 0 ? { limit: env.HTTP_RATE_LIMIT, windowMs: env.HTTP_RATE_LIMIT_WINDOW_MS } : undefined,
+      modules: options.modules,
+    }),
     { bodyParser: false, logger: logLevelsUpTo(env.LOG_LEVEL) },
   );
   configureApp(app, env);

@@ -71,6 +71,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(3_600_000)
   JOBS_SHUTDOWN_GRACE_MS = 25_000;
 
+  /**
+   * `true`: a watchdog thread kills the process when a handler still runs at 90% of a lease it could not renew (it
+   * blocks the event loop, or ignores its abort signal while the database is unreachable), so that no job ever runs
+   * twice at once. Set `false` only to pause the process in a debugger. Default true.
+   */
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  JOBS_LEASE_WATCHDOG = true;
+
   /** Largest accepted payload of one job, in bytes of JSON. Default 1048576 (1 MB). */
   @IsOptional() @Transform(toInteger) @IsInt() @Min(64) @Max(256 * 1024 * 1024)
   JOBS_MAX_PAYLOAD_BYTES = 1_048_576;
@@ -78,6 +86,37 @@ export class EnvironmentVariables {
   /** Largest accepted HTTP body of `POST /jobs/batch`, in bytes. Default 16777216 (16 MB). */
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
   JOBS_MAX_BATCH_BYTES = 16_777_216;
+
+  /** Deepest nesting of one job's payload (`{}` and `[]` count one level each); deeper → HTTP 400. Default 32. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(256)
+  JOBS_MAX_PAYLOAD_DEPTH = 32;
+
+  /** Most jobs in one `enqueueMany` (`POST /jobs/batch`); more → HTTP 400. Default 10000. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  JOBS_MAX_BATCH_SIZE = 10_000;
+
+  /** Largest `limit` of one page of `GET /jobs` (`JobsService.list`); larger → HTTP 400. Default 500. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100_000)
+  JOBS_MAX_PAGE_SIZE = 500;
+
+  /** Requests per client (IP address) per HTTP_RATE_LIMIT_WINDOW_MS on the API, never on health; 0: no limit. Default 0. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(1_000_000)
+  HTTP_RATE_LIMIT = 0;
+
+  /** Window of HTTP_RATE_LIMIT, in ms. Default 60000. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(86_400_000)
+  HTTP_RATE_LIMIT_WINDOW_MS = 60_000;
+
+  /**
+   * Reverse proxies in front of the server whose `X-Forwarded-For` names the client (Express `trust proxy` hops);
+   * 0 trusts none, so every request counts against its connection's address. Default 0.
+   */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(32)
+  HTTP_TRUST_PROXY_HOPS = 0;
+
+  /** Longest time to answer a request once received, in ms; longer → HTTP 408. Default 30000. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
   /**
    * Completed jobs are deleted (by the built-in `jobs.prune` schedule) this many days after they finished; 0 keeps

@@ -12,8 +12,12 @@ export interface JobsConfig {
   sweepIntervalMs: number;
   pollIntervalMs: number;
   shutdownGraceMs: number;
+  leaseWatchdog: boolean;
   maxPayloadBytes: number;
   maxBatchBytes: number;
+  maxPayloadDepth: number;
+  maxBatchSize: number;
+  maxPageSize: number;
   /** Days after which finished jobs are pruned; 0 keeps them. */
   retention: { completedDays: number; failedDays: number };
 }
@@ -29,8 +33,12 @@ export const jobsConfig = registerAs('jobs', (): JobsConfig => {
     sweepIntervalMs: env.JOBS_SWEEP_INTERVAL_MS,
     pollIntervalMs: env.JOBS_POLL_INTERVAL_MS,
     shutdownGraceMs: env.JOBS_SHUTDOWN_GRACE_MS,
+    leaseWatchdog: env.JOBS_LEASE_WATCHDOG,
     maxPayloadBytes: env.JOBS_MAX_PAYLOAD_BYTES,
     maxBatchBytes: env.JOBS_MAX_BATCH_BYTES,
+    maxPayloadDepth: env.JOBS_MAX_PAYLOAD_DEPTH,
+    maxBatchSize: env.JOBS_MAX_BATCH_SIZE,
+    maxPageSize: env.JOBS_MAX_PAGE_SIZE,
     retention: { completedDays: env.JOBS_RETENTION_COMPLETED_DAYS, failedDays: env.JOBS_RETENTION_FAILED_DAYS },
   };
 });

@@ -1,9 +1,11 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { Body, Controller, Post, UseInterceptors } from '@nestjs/common';
 import { JobsService, type Job } from '../jobs/index.js';
 import { FailPayload, SleepPayload } from './demo-payloads.js';
+import { UndeclaredInputInterceptor } from '../http/undeclared-input.interceptor.js';
 
 /** How a feature module enqueues: inject `JobsService`, call `enqueue` with a name and a payload. */
 @Controller('demo')
+@UseInterceptors(UndeclaredInputInterceptor)
 export class DemoController {
   constructor(private readonly jobs: JobsService) {}
 

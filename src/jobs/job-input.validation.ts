@@ -1,7 +1,9 @@
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import { isISO8601, validate, type ValidationError } from 'class-validator';
 import {
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_MAX_PAYLOAD_DEPTH,
   DEFAULT_QUEUE,
   JOB_NAME_PATTERN,
   MAX_ATTEMPTS_LIMIT,
@@ -10,12 +12,28 @@ import {
 } from './jobs.constants.js';
 import { InvalidJobInputError, PayloadTooLargeError } from './errors/jobs.errors.js';
 import type { EnqueueRequest } from './interfaces/enqueue-options.interface.js';
+import type { JobsModuleOptions } from './interfaces/jobs-module-options.interface.js';
 import type { JobHandlerRegistry } from './job-handler.registry.js';
 import type { NewJobRow } from './job.repository.js';
-import { unstorableJsonReason } from './json-storable.js';
+import { findJsonDepthProblem } from './json-depth.js';
+import { hasLoneSurrogate, unstorableJsonReason } from './json-storable.js';
 
 const MAX_DELAY_MS = 10 * 365 * 24 * 3600 * 1000;
 const MAX_KEY_LENGTH = 255;
+// What Postgres' timestamptz and the ISO text of a Date both hold: four-digit years of the common era.
+const MIN_RUN_AT_YEAR = 1;
+const MAX_RUN_AT_YEAR = 9999;
+
+/** The payload limits of `JobsModuleOptions`, defaults applied. */
+export interface PayloadLimits {
+  maxPayloadBytes: number;
+  maxPayloadDepth: number;
+}
+
+export const payloadLimitsOf = (options: JobsModuleOptions): PayloadLimits => ({
+  maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+  maxPayloadDepth: options.maxPayloadDepth ?? DEFAULT_MAX_PAYLOAD_DEPTH,
+});
 
 /**
  * Checks one enqueue request and resolves it into a row. Every rule lives here, so the HTTP API and feature
@@ -24,7 +42,7 @@ const MAX_KEY_LENGTH = 255;
 export async function toNewJobRow(
   request: EnqueueRequest,
   registry: JobHandlerRegistry,
-  maxPayloadBytes: number,
+  limits: PayloadLimits,
   field = '',
 ): Promise<NewJobRow> {
   const fail = (name: string, message: string) => new InvalidJobInputError(`${field}${name}`, message);
@@ -34,7 +52,7 @@ export async function toNewJobRow(
   const handler = registry.get(request.name);
   if (!handler) throw fail('name', `no handler is registered for '${request.name}'`);
 
-  const payloadJson = serializePayload(request.payload, `${field}payload`, maxPayloadBytes);
+  const payloadJson = serializePayload(request.payload, `${field}payload`, limits);
   if (handler.options.payload) await validatePayloadDto(handler.options.payload, request.payload, `${field}payload`);
 
   const priority = request.priority ?? 0;
@@ -47,10 +65,19 @@ export async function toNewJobRow(
   let runAt: string | null = null;
   if (request.runAt !== undefined) {
     const date = request.runAt instanceof Date ? request.runAt : new Date(request.runAt);
-    if (typeof request.runAt === 'string' && !/^\d{4}-\d{2}-\d{2}T/.test(request.runAt)) {
+    // Strict: `new Date` would roll 2024-02-30 over to March 1st.
+    if (
+      !(request.runAt instanceof Date) &&
+      (typeof request.runAt !== 'string' ||
+        !/^\d{4}-\d{2}-\d{2}T/.test(request.runAt) ||
+        !isISO8601(request.runAt, { strict: true, strictSeparator: true }))
+    ) {
       throw fail('runAt', 'must be an ISO 8601 date-time');
     }
     if (Number.isNaN(date.getTime())) throw fail('runAt', 'must be a valid date-time');
+    if (date.getUTCFullYear() < MIN_RUN_AT_YEAR || date.getUTCFullYear() > MAX_RUN_AT_YEAR) {
+      throw fail('runAt', 'must lie between the years 0001 and 9999');
+    }
     runAt = date.toISOString();
   }
   const delayMs = request.delayMs ?? null;
@@ -64,15 +91,26 @@ export async function toNewJobRow(
   const queue = request.queue ?? handler.options.queue ?? DEFAULT_QUEUE;
   if (typeof queue !== 'string' || !JOB_NAME_PATTERN.test(queue)) throw fail('queue', `must match ${JOB_NAME_PATTERN}`);
   const key = request.key ?? null;
-  if (key !== null && (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH || key.includes('\u0000'))) {
-    throw fail('key', `must be a string of 1 to ${MAX_KEY_LENGTH} characters without NUL`);
+  if (
+    key !== null &&
+    (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH || key.includes('\u0000') || hasLoneSurrogate(key))
+  ) {
+    throw fail('key', `must be a string of 1 to ${MAX_KEY_LENGTH} characters without NUL or unpaired surrogates`);
   }
   return { name: request.name, queue, priority, payload: payloadJson, maxAttempts, runAt, delayMs, key };
 }
 
-/** JSON text of the payload; Postgres' jsonb cannot hold NUL characters, so they are refused here, not there. */
-function serializePayload(payload: unknown, field: string, maxBytes: number): string | null {
+/**
+ * JSON text of the payload; Postgres' jsonb cannot hold NUL characters, so they are refused here, not there. The
+ * depth is checked first, without recursion, so that a deeply nested value never reaches `JSON.stringify`.
+ */
+function serializePayload(payload: unknown, field: string, limits: PayloadLimits): string | null {
   if (payload === undefined) return null;
+  const depthProblem = findJsonDepthProblem(payload, limits.maxPayloadDepth);
+  if (depthProblem?.kind === 'cycle') throw new InvalidJobInputError(field, 'must be JSON-serializable (it contains itself)');
+  if (depthProblem) {
+    throw new InvalidJobInputError(field, `nests deeper than ${limits.maxPayloadDepth} levels (JOBS_MAX_PAYLOAD_DEPTH)`);
+  }
   let json: string | undefined;
   try {
     json = JSON.stringify(payload);
@@ -83,7 +121,7 @@ function serializePayload(payload: unknown, field: string, maxBytes: number): st
   const unstorable = unstorableJsonReason(json);
   if (unstorable) throw new InvalidJobInputError(field, unstorable);
   const size = Buffer.byteLength(json);
-  if (size > maxBytes) throw new PayloadTooLargeError(field, size, maxBytes);
+  if (size > limits.maxPayloadBytes) throw new PayloadTooLargeError(field, size, limits.maxPayloadBytes);
   return json;
 }
 

@@ -5,19 +5,26 @@ import type { JobHandlerRegistry } from './job-handler.registry.js';
 import type { ClaimedJobRow, JobRepository } from './job.repository.js';
 import type { JobsDatabase } from './jobs-database.js';
 import { JobRun } from './processor/job-run.js';
-import { JobOutcomeWriter, type JobOutcome } from './processor/job-outcome.writer.js';
+import { JobOutcomeWriter } from './processor/job-outcome.writer.js';
 import { JobNotificationsListener } from './processor/job-notifications.listener.js';
+import { LateWrites } from './processor/late-writes.js';
 import { LeaseKeeper } from './processor/lease-keeper.js';
+import { monotonicMs } from './processor/monotonic-clock.js';
 import { createWorkerId } from './processor/worker-id.js';
-import { errorDetails } from './processor/error-details.js';
-import { retryDelayMs } from './processor/retry-delay.js';
-import { serializeResult } from './processor/serialize-result.js';
+import { JobOutcomes, type HandlerSettlement } from './processor/job-outcomes.js';
 import { WakeSignal } from './processor/wake-signal.js';
 
 const RESCUE_BATCH = 500;
 
-/** How a handler call ended. */
-type HandlerSettlement = { threw: false; value: unknown } | { threw: true; error: unknown };
+/** What a processor has done that operators and the fault suite count. */
+export interface JobProcessorStats {
+  /** Handlers running now. */
+  running: number;
+  /** Fenced writes (heartbeat, progress, result, failure, release) that changed nothing: the job was no longer ours. */
+  lateWritesRejected: number;
+  /** False while leases go unrenewed (claims paused). */
+  leasesHealthy: boolean;
+}
 
 /**
  * Claims due jobs, runs their handlers and writes the outcomes back. Exists only in processes with processing
@@ -32,6 +39,8 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
   private readonly leaseMs: number;
   private readonly active = new Map<string, JobRun>();
   private readonly wake = new WakeSignal();
+  private readonly lateWrites: LateWrites;
+  private readonly outcomes: JobOutcomes;
   private readonly writer: JobOutcomeWriter;
   private readonly leases: LeaseKeeper;
   private listener?: JobNotificationsListener;
@@ -51,11 +60,19 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
   ) {
     this.concurrency = options.concurrency ?? 10;
     this.leaseMs = options.leaseMs ?? 30_000;
-    this.writer = new JobOutcomeWriter(repository, this.workerId);
-    this.leases = new LeaseKeeper(repository, this.workerId, this.leaseMs, {
-      runs: () => this.active.values(),
-      onLost: (run, cause) => run.abort(cause),
-    });
+    this.lateWrites = new LateWrites(repository, this.workerId);
+    this.outcomes = new JobOutcomes(this.leaseMs);
+    this.writer = new JobOutcomeWriter(repository, this.workerId, this.lateWrites, (outcome, error) =>
+      this.outcomes.refused(this.active.get(outcome.job.id), outcome, error),
+    );
+    this.leases = new LeaseKeeper(
+      repository,
+      this.workerId,
+      this.leaseMs,
+      this.lateWrites,
+      { runs: () => this.active.values(), onLost: (run, cause) => run.abort(cause), connection: () => this.listener?.connection },
+      options.leaseWatchdog ?? true,
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -71,6 +88,11 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
   /** Jobs running in this process now. */
   get runningCount(): number {
     return this.active.size;
+  }
+
+  /** Counters since start (see `JobProcessorStats`). */
+  stats(): JobProcessorStats {
+    return { running: this.active.size, lateWritesRejected: this.lateWrites.rejected, leasesHealthy: this.leases.healthy };
   }
 
   private async start(): Promise<void> {
@@ -108,6 +130,8 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
       }
       this.wake.reset();
       let claimed: ClaimedJobRow[];
+      // Before the statement: the lease it sets runs at least from here on this process's clock.
+      const claimedAt = monotonicMs();
       try {
         claimed = await this.repository.claim(names, this.options.queues, free, this.workerId, this.leaseMs);
         errorDelayMs = 100;
@@ -124,67 +148,40 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
       }
       this.backlog = claimed.length === free;
       claimed.sort((a, b) => a.priority - b.priority);
-      for (const row of claimed) this.run(row);
+      for (const row of claimed) this.run(row, claimedAt);
       if (!this.backlog) await this.wake.wait(pollMs);
     }
   }
 
-  private run(row: ClaimedJobRow): void {
+  private run(row: ClaimedJobRow, claimedAt: number): void {
     const handler = this.registry.get(row.name);
     if (!handler) return; // unreachable: claims only ask for registered names
-    const run = new JobRun(row, handler, this.repository, this.workerId);
+    const run = new JobRun(row, handler, this.repository, this.workerId, {
+      claimedAt,
+      onProgressRejected: (rejected) => this.lateWrites.record('progress', [rejected.held]),
+    });
     this.active.set(run.jobId, run);
+    this.leases.sync();
     void this.execute(run);
   }
 
   private async execute(run: JobRun): Promise<void> {
-    let outcome: JobOutcome | undefined;
+    let settled: HandlerSettlement;
     try {
-      const value = await run.handler.handle(run.payload, run.context());
-      run.finish();
-      outcome = this.outcomeOf(run, { threw: false, value });
+      settled = { threw: false, value: await run.handler.handle(run.payload, run.context()) };
     } catch (error) {
-      run.finish();
-      outcome = this.outcomeOf(run, { threw: true, error });
+      settled = { threw: true, error };
     }
-    if (outcome) {
-      const written = await this.writer.submit(outcome);
-      if (!written && outcome.kind !== 'cancelled') {
-        this.logger.warn(`Job ${run.jobId} attempt ${run.attempt}: outcome not stored, the job is no longer held by this worker`);
-      }
-    }
+    run.finish();
+    this.leases.sync();
+    // The run stays active (its lease renewed) until its outcome is stored, however long the database takes; a write
+    // the fence rejects is logged and counted by the writer. A run whose renewal found the job taken over writes
+    // nothing: the fence would reject it (that renewal was counted).
+    if (!run.leaseLost) await this.writer.submit(this.outcomes.of(run, settled));
     this.active.delete(run.jobId);
+    this.leases.sync();
     if (this.active.size === 0) this.drained?.();
     if (this.backlog) this.wake.fire();
-  }
-
-  /** What a settled handler means for its row, given why (if at all) its signal was aborted. */
-  private outcomeOf(run: JobRun, settled: HandlerSettlement): JobOutcome | undefined {
-    switch (run.abortCause) {
-      case 'cancelled':
-        return { kind: 'cancelled', job: run.held };
-      case 'lease-lost':
-        return undefined; // someone else owns the row now; any write would be fenced out
-      case 'shutdown':
-        return { kind: 'released', job: run.held };
-      case 'timeout':
-        return this.failure(run, new Error(`Job timed out after ${run.handler.options.timeoutMs} ms`));
-    }
-    // `threw`, not `error !== undefined`: `throw undefined` is a failure too.
-    if (settled.threw) return this.failure(run, settled.error);
-    const serialized = serializeResult(settled.value);
-    if ('error' in serialized) return this.failure(run, serialized.error);
-    return { kind: 'completed', job: run.held, result: serialized.json };
-  }
-
-  private failure(run: JobRun, error: unknown): JobOutcome {
-    const { message, stack } = errorDetails(error);
-    const last = run.attempt >= run.maxAttempts;
-    this.logger.warn(`Job ${run.name}#${run.jobId} attempt ${run.attempt}/${run.maxAttempts} failed${last ? ' for good' : ''}: ${message}`);
-    return {
-      kind: 'failed',
-      job: { ...run.held, message, stack, retryDelayMs: retryDelayMs(run.attempt, run.handler.options.backoff) },
-    };
   }
 
   private async sweep(): Promise<void> {
@@ -231,6 +228,8 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
       }
     }
     this.leases.stop();
+    // A handler still running keeps the watchdog: should this process not exit, it dies before that lease expires.
+    if ([...this.active.values()].every((run) => run.settled)) this.leases.release();
     this.writer.stop();
     await this.listener?.stop();
     this.database.stop();

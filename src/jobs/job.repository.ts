@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { ClientBase } from 'pg';
 import { JobsDatabase } from './jobs-database.js';
 import type { JobRow } from './job-row.mapper.js';
 import { insertJobsStatement } from './sql/insert-jobs.sql.js';
@@ -13,6 +14,7 @@ import { updateProgressStatement } from './sql/update-progress.sql.js';
 import { cancelJobStatement } from './sql/cancel-job.sql.js';
 import { retryJobStatement } from './sql/retry-job.sql.js';
 import { selectJobStatement } from './sql/select-job.sql.js';
+import { selectJobHoldersStatement } from './sql/select-job-holders.sql.js';
 import { listJobsQuery, type ListJobsFilter } from './sql/list-jobs.sql.js';
 import type { Statement } from './sql/statement.js';
 
@@ -46,6 +48,14 @@ export interface HeldJob {
   attempt: number;
 }
 
+/** Who holds a job now (read after a fenced write changed nothing). */
+export interface JobHolderRow {
+  id: string;
+  status: string;
+  worker_id: string | null;
+  attempts: number;
+}
+
 export interface FailedAttempt extends HeldJob {
   message: string;
   stack: string | null;
@@ -76,6 +86,7 @@ export class JobRepository {
       cancel: cancelJobStatement(schema, table),
       retry: retryJobStatement(schema, table),
       select: selectJobStatement(schema, table),
+      holders: selectJobHoldersStatement(schema, table),
     };
   }
 
@@ -105,8 +116,9 @@ export class JobRepository {
       : this.rows<ClaimedJobRow>(this.statements.claim, [names, limit, workerId, leaseMs]);
   }
 
-  heartbeat(jobs: HeldJob[], workerId: string, leaseMs: number) {
-    return this.rows<{ id: string; status: string }>(this.statements.heartbeat, [ids(jobs), attempts(jobs), leaseMs, workerId]);
+  /** On `connection` when given (the processor's dedicated one), else on the pool. */
+  heartbeat(jobs: HeldJob[], workerId: string, leaseMs: number, connection?: ClientBase) {
+    return this.rows<{ id: string; status: string }>(this.statements.heartbeat, [ids(jobs), attempts(jobs), leaseMs, workerId], connection);
   }
 
   /** `results` are JSON texts (null for no result). Returns the ids that were still ours to complete. */
@@ -138,12 +150,18 @@ export class JobRepository {
     return this.rows<{ id: string }>(this.statements.release, [ids(jobs), attempts(jobs), workerId]);
   }
 
-  async releaseCancelled(jobs: HeldJob[], workerId: string): Promise<void> {
-    await this.rows(this.statements.releaseCancelled, [ids(jobs), attempts(jobs), workerId]);
+  releaseCancelled(jobs: HeldJob[], workerId: string) {
+    return this.rows<{ id: string }>(this.statements.releaseCancelled, [ids(jobs), attempts(jobs), workerId]);
   }
 
-  async updateProgress(job: HeldJob, workerId: string, percent: number): Promise<void> {
-    await this.rows(this.statements.progress, [job.id, job.attempt, workerId, percent]);
+  /** False when the write was fenced out (the job is no longer held by this worker and attempt). */
+  async updateProgress(job: HeldJob, workerId: string, percent: number): Promise<boolean> {
+    return (await this.rows(this.statements.progress, [job.id, job.attempt, workerId, percent])).length > 0;
+  }
+
+  /** Current status, worker and attempt of each job (missing ids were deleted). */
+  holders(jobIds: string[]) {
+    return this.rows<JobHolderRow>(this.statements.holders, [jobIds]);
   }
 
   async cancel(id: string): Promise<(JobRow & { previous_status: string }) | undefined> {
@@ -164,8 +182,8 @@ export class JobRepository {
     return (await this.database.pool.query<JobRow>(query.text, query.values)).rows;
   }
 
-  private async rows<Row>(statement: Statement, values: unknown[]): Promise<Row[]> {
-    const result = await this.database.pool.query({ name: statement.name, text: statement.text, values });
+  private async rows<Row>(statement: Statement, values: unknown[], connection?: ClientBase): Promise<Row[]> {
+    const result = await (connection ?? this.database.pool).query({ name: statement.name, text: statement.text, values });
     return result.rows as Row[];
   }
 }

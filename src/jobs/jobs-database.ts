@@ -7,6 +7,22 @@ import { migrateJobsSchema } from './jobs-schema.migrator.js';
 import { JobsNotReadyError } from './errors/jobs.errors.js';
 import { retryWithBackoff } from './processor/retry-with-backoff.js';
 
+const guarded = new WeakSet<object>();
+
+/**
+ * pg-pool removes its error listener from a client while it is checked out. A connection cut in that state between
+ * two queries (the server terminated it right after handing it over, say) then emits an 'error' nobody listens to,
+ * and Node ends the process. Every client gets a listener of its own at its first checkout: the error still reaches
+ * the query that uses the client next, which fails as a dropped connection and is retried.
+ */
+function guardCheckedOutClients(pool: Pool): void {
+  pool.on('acquire', (client) => {
+    if (guarded.has(client)) return;
+    guarded.add(client);
+    client.on('error', () => undefined);
+  });
+}
+
 /**
  * The jobs' view of the database: the application's DataSource, its `pg` pool for the hot path, and readiness
  * (connected and migrated). Connecting happens after bootstrap and is retried, so the HTTP server (health) is up
@@ -68,6 +84,7 @@ export class JobsDatabase implements OnApplicationBootstrap {
     const dataSource = typeof source === 'function' ? await source() : source;
     // The pg pool under TypeORM: the hot path runs named statements on it directly.
     const pool = (dataSource.driver as unknown as { master: Pool }).master;
+    guardCheckedOutClients(pool);
     if (this.options.migrationsRun !== false) {
       await retryWithBackoff(
         async () => {

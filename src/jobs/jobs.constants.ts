@@ -13,3 +13,9 @@ export const DEFAULT_QUEUE = 'default';
 export const DEFAULT_MAX_ATTEMPTS = 3;
 export const MAX_ATTEMPTS_LIMIT = 1000;
 export const DEFAULT_BACKOFF = { delayMs: 1_000, maxDelayMs: 3_600_000 } as const;
+
+/** Defaults of the enqueue and list limits (`JobsModuleOptions`). */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576;
+export const DEFAULT_MAX_PAYLOAD_DEPTH = 32;
+export const DEFAULT_MAX_BATCH_SIZE = 10_000;
+export const DEFAULT_MAX_PAGE_SIZE = 500;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JOBS_MODULE_OPTIONS } from './jobs.constants.js';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_PAGE_SIZE, JOBS_MODULE_OPTIONS } from './jobs.constants.js';
 import type { JobsModuleOptions } from './interfaces/jobs-module-options.interface.js';
 import type { EnqueueOptions, EnqueueRequest, EnqueueResult } from './interfaces/enqueue-options.interface.js';
 import type { Job } from './interfaces/job.interface.js';
@@ -8,7 +8,7 @@ import { JobHandlerRegistry } from './job-handler.registry.js';
 import { JobRepository } from './job.repository.js';
 import { JobsDatabase } from './jobs-database.js';
 import { toJob } from './job-row.mapper.js';
-import { toNewJobRow } from './job-input.validation.js';
+import { payloadLimitsOf, toNewJobRow, type PayloadLimits } from './job-input.validation.js';
 import { InvalidJobInputError, JobNotFoundError, JobStateConflictError, JobsNotReadyError } from './errors/jobs.errors.js';
 import { decodeCursor, encodeCursor, parseJobId } from './job-id.js';
 
@@ -16,7 +16,7 @@ export interface ListJobsOptions {
   status?: JobStatus;
   name?: string;
   queue?: string;
-  /** Default 50, at most 500. */
+  /** Default 50 (or `maxPageSize` when smaller), at most `maxPageSize` (500). */
   limit?: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
@@ -29,12 +29,13 @@ export interface JobPage {
 }
 
 const DEFAULT_PAGE = 50;
-const MAX_PAGE = 500;
 
 /** What feature modules inject to enqueue and inspect jobs. Works in every deployment mode. */
 @Injectable()
 export class JobsService {
-  private readonly maxPayloadBytes: number;
+  private readonly payloadLimits: PayloadLimits;
+  private readonly maxBatchSize: number;
+  private readonly maxPageSize: number;
 
   constructor(
     @Inject(JOBS_MODULE_OPTIONS) options: JobsModuleOptions,
@@ -42,7 +43,9 @@ export class JobsService {
     private readonly repository: JobRepository,
     private readonly database: JobsDatabase,
   ) {
-    this.maxPayloadBytes = options.maxPayloadBytes ?? 1_048_576;
+    this.payloadLimits = payloadLimitsOf(options);
+    this.maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    this.maxPageSize = options.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
   }
 
   /** Resolves once the database is connected and migrated. */
@@ -60,8 +63,14 @@ export class JobsService {
     return result as EnqueueResult<Payload>;
   }
 
-  /** Enqueues many jobs in one statement, all or none. Within the batch, the first job with a key wins. */
+  /**
+   * Enqueues many jobs in one statement, all or none. Within the batch, the first job with a key wins. At most
+   * `maxBatchSize` jobs (default 10000): more is an `InvalidJobInputError` naming `jobs`, checked before any job.
+   */
   async enqueueMany(requests: EnqueueRequest[], options: Pick<EnqueueOptions, 'manager'> = {}): Promise<EnqueueResult[]> {
+    if (Array.isArray(requests) && requests.length > this.maxBatchSize) {
+      throw new InvalidJobInputError('jobs', `must hold at most ${this.maxBatchSize} jobs (JOBS_MAX_BATCH_SIZE)`);
+    }
     return this.insert(requests, options.manager, 'jobs');
   }
 
@@ -73,12 +82,12 @@ export class JobsService {
     return toJob(row);
   }
 
-  /** Newest first, keyset-paged. */
+  /** Newest first, keyset-paged; `limit` from 1 to `maxPageSize` (default 500). */
   async list(options: ListJobsOptions = {}): Promise<JobPage> {
     this.assertReady();
-    const limit = options.limit ?? DEFAULT_PAGE;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-      throw new InvalidJobInputError('limit', `must be an integer from 1 to ${MAX_PAGE}`);
+    const limit = options.limit ?? Math.min(DEFAULT_PAGE, this.maxPageSize);
+    if (!Number.isInteger(limit) || limit < 1 || limit > this.maxPageSize) {
+      throw new InvalidJobInputError('limit', `must be an integer from 1 to ${this.maxPageSize} (JOBS_MAX_PAGE_SIZE)`);
     }
     if (options.status !== undefined && !JOB_STATUSES.includes(options.status)) {
       throw new InvalidJobInputError('status', `must be one of ${JOB_STATUSES.join(', ')}`);
@@ -134,7 +143,7 @@ export class JobsService {
     if (!Array.isArray(requests) || requests.length === 0) throw new InvalidJobInputError(batchField || 'jobs', 'must not be empty');
     const rows = await Promise.all(
       requests.map((request, index) =>
-        toNewJobRow(request, this.registry, this.maxPayloadBytes, batchField ? `${batchField}[${index}].` : ''),
+        toNewJobRow(request, this.registry, this.payloadLimits, batchField ? `${batchField}[${index}].` : ''),
       ),
     );
     this.assertReady();

@@ -12,3 +12,8 @@ export function unstorableJsonReason(json: string): string | undefined {
   if (ESCAPED_LONE_SURROGATE.test(json)) return 'must not contain unpaired UTF-16 surrogates';
   return undefined;
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A string Postgres' UTF-8 text cannot hold as given (node-pg would write U+FFFD in its place). */
+export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);

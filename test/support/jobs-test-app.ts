@@ -10,6 +10,7 @@ import {
   type JobProcessingOptions,
   type JobRetentionOptions,
   type JobSchedulingOptions,
+  type JobsModuleOptions,
   type ScheduleDefinition,
 } from '../../src/jobs/index.js';
 import { buildDataSourceOptions } from '../../src/database/data-source.options.js';
@@ -32,6 +33,8 @@ export interface JobsTestAppOptions {
   processing?: Partial<JobProcessingOptions>;
   schema?: string;
   maxPayloadBytes?: number;
+  /** The other enqueue and list limits (default: the module's). */
+  limits?: Pick<JobsModuleOptions, 'maxPayloadDepth' | 'maxBatchSize' | 'maxPageSize'>;
   /** Schedules declared through the module option. */
   schedules?: ScheduleDefinition[];
   scheduling?: JobSchedulingOptions;
@@ -59,6 +62,7 @@ export async function startJobsTestApp(options: JobsTestAppOptions): Promise<Job
           dataSource: () => startedGate.then(() => dataSource),
           schema: options.schema,
           maxPayloadBytes: options.maxPayloadBytes,
+          ...options.limits,
           schedules: options.schedules,
           scheduling: options.scheduling,
           retention: options.retention ?? { completedDays: 0, failedDays: 0 },

@@ -1,13 +1,14 @@
-import { Allow, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { JOB_NAME_PATTERN } from '../../jobs/index.js';
+import { OpaqueJson } from '../../http/opaque-json.decorators.js';
 
 /** Body of `POST /jobs` and one element of `POST /jobs/batch`. Unknown fields are rejected. */
 export class CreateJobDto {
   @IsString() @Matches(JOB_NAME_PATTERN, { message: `name must match ${JOB_NAME_PATTERN}` })
   name!: string;
 
-  /** Any JSON; checked against the handler's payload DTO when it declares one. */
-  @Allow()
+  /** Any JSON, passed on exactly as sent; `JobsService` checks its size, depth and the handler's payload DTO. */
+  @OpaqueJson()
   payload?: unknown;
 
   @IsOptional() @IsString() @Matches(JOB_NAME_PATTERN, { message: `queue must match ${JOB_NAME_PATTERN}` })

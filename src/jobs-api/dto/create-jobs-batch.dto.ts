@@ -1,11 +1,12 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray } from 'class-validator';
+import { NestedDtos } from '../../http/opaque-json.decorators.js';
 import { CreateJobDto } from './create-job.dto.js';
 
-export const MAX_BATCH_JOBS = 10_000;
-
-/** Body of `POST /jobs/batch`: inserted in one statement, all or none. */
+/**
+ * Body of `POST /jobs/batch`: inserted in one statement, all or none. At most JOBS_MAX_BATCH_SIZE jobs, checked
+ * before any of them (`ApiValidationPipe`) and again by `JobsService.enqueueMany`.
+ */
 export class CreateJobsBatchDto {
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BATCH_JOBS) @ValidateNested({ each: true }) @Type(() => CreateJobDto)
+  @IsArray() @ArrayMinSize(1) @NestedDtos(() => CreateJobDto)
   jobs!: CreateJobDto[];
 }

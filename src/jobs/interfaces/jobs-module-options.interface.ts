@@ -14,6 +14,12 @@ export interface JobsModuleOptions {
   migrationsRun?: boolean;
   /** Largest payload accepted at enqueue, in bytes of JSON. Default 1 MB. */
   maxPayloadBytes?: number;
+  /** Deepest nesting of a payload accepted at enqueue (`{}` and `[]` count one level each). Default 32. */
+  maxPayloadDepth?: number;
+  /** Most jobs in one `enqueueMany`. Default 10000. */
+  maxBatchSize?: number;
+  /** Largest `limit` of one `list` page. Default 500. */
+  maxPageSize?: number;
   /** Processing in this process; omitted or `enabled: false`: no `JobProcessorService` exists. */
   processing?: JobProcessingOptions;
   /**
@@ -62,6 +68,12 @@ export interface JobProcessingOptions {
   pollIntervalMs?: number;
   /** Default 25000. */
   shutdownGraceMs?: number;
+  /**
+   * A watchdog thread kills this process when a handler still runs at 90% of a lease that could not be renewed (it
+   * blocks the event loop, or ignores its abort signal while the database is unreachable), so that its job never
+   * runs twice at once. Turn it off only to pause the process in a debugger. Default true.
+   */
+  leaseWatchdog?: boolean;
 }
 
 export interface JobsModuleAsyncOptions {

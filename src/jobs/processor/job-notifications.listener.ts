@@ -36,6 +36,14 @@ export class JobNotificationsListener {
     return this.client !== undefined;
   }
 
+  /**
+   * The dedicated connection while it is up. Lease renewals run on it, so that they never wait behind handlers and
+   * results for a pool connection; notifications still arrive between its statements.
+   */
+  get connection(): pg.Client | undefined {
+    return this.client;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FailedAttempt, HeldJob, JobRepository } from '../job.repository.js';
+import type { FailedAttempt, HeldJob, JobHolderRow, JobRepository } from '../job.repository.js';
 import { isTransientDatabaseError } from './transient-error.js';
+import { byId, type FencedWriteKind, type LateWrites } from './late-writes.js';
 
 export type JobOutcome =
   | { kind: 'completed'; job: HeldJob; result: string | null }
@@ -12,13 +13,25 @@ export type JobOutcome =
 interface Pending {
   outcome: JobOutcome;
   done: (written: boolean) => void;
+  /** A try failed on a dropped connection: that try may have committed before the answer was lost. */
+  retried: boolean;
+  /** Already a replacement for an outcome Postgres refused: not replaced again. */
+  replacement: boolean;
 }
+
+const WRITE_KIND: Record<JobOutcome['kind'], FencedWriteKind> = {
+  completed: 'complete',
+  failed: 'fail',
+  released: 'release',
+  cancelled: 'release-cancelled',
+};
 
 /**
  * Writes what handlers produced, batching whatever finished while the previous write was in flight into one
  * statement per kind. A dropped connection retries the batch on a fresh one until written (every write is fenced,
- * so a retry after the lease was lost changes nothing); any other error splits the batch so that one bad row fails
- * alone.
+ * so a retry after the lease was lost changes nothing, and a retry whose first try had committed is recognised).
+ * Any other error splits the batch so that one bad row fails alone; a row Postgres refuses is replaced by the
+ * failure `refused` returns for it (a result it cannot store fails the job instead of leaving it `processing`).
  */
 export class JobOutcomeWriter {
   private readonly logger = new Logger('JobOutcomeWriter');
@@ -29,19 +42,24 @@ export class JobOutcomeWriter {
   constructor(
     private readonly repository: JobRepository,
     private readonly workerId: string,
+    private readonly lateWrites: LateWrites,
+    /** The failure to record instead of an outcome Postgres refused; undefined gives up on the row. */
+    private readonly refused: (outcome: JobOutcome, error: unknown) => JobOutcome | undefined,
   ) {}
 
   /** Resolves true once written, false when the row was no longer ours (fenced) or the writer stopped. */
   submit(outcome: JobOutcome): Promise<boolean> {
-    return new Promise((done) => {
-      this.queue.push({ outcome, done });
-      if (!this.flushing) void this.flush();
-    });
+    return new Promise((done) => this.enqueue({ outcome, done, retried: false, replacement: false }));
   }
 
   /** Gives up on retries (the process is exiting); unwritten jobs are recovered by the lease sweep. */
   stop(): void {
     this.stopped = true;
+  }
+
+  private enqueue(item: Pending): void {
+    this.queue.push(item);
+    if (!this.flushing) void this.flush();
   }
 
   private async flush(): Promise<void> {
@@ -59,6 +77,7 @@ export class JobOutcomeWriter {
           continue;
         }
         this.logger.warn(`Writing ${batch.length} job outcomes failed (${(error as Error).message}); retrying in ${delayMs} ms`);
+        for (const item of batch) item.retried = true;
         this.queue = batch.concat(this.queue);
         await sleep(delayMs);
         delayMs = Math.min(delayMs * 2, 2_000);
@@ -79,32 +98,83 @@ export class JobOutcomeWriter {
       this.writeKind(byKind('failed'), (items) =>
         this.repository.fail(items.map(({ outcome }) => outcome.job as FailedAttempt), this.workerId),
       ),
-      this.writeKind(byKind('released'), (items) =>
-        this.repository.release(items.map(({ outcome }) => outcome.job), this.workerId),
+      this.writeKind(byKind('released'), (items) => this.repository.release(items.map(({ outcome }) => outcome.job), this.workerId)),
+      this.writeKind(byKind('cancelled'), (items) =>
+        this.repository.releaseCancelled(items.map(({ outcome }) => outcome.job), this.workerId),
       ),
-      this.writeKind(byKind('cancelled'), async (items) => {
-        await this.repository.releaseCancelled(items.map(({ outcome }) => outcome.job), this.workerId);
-        return [];
-      }),
     ]);
   }
 
   /** One statement for the batch; transient errors propagate (retry all), others split the batch row by row. */
   private async writeKind(items: Pending[], write: (items: Pending[]) => Promise<Array<{ id: string }>>): Promise<void> {
     if (items.length === 0) return;
+    let written: Set<string>;
     try {
-      const written = new Set((await write(items)).map((row) => row.id));
-      for (const item of items) item.done(written.has(item.outcome.job.id));
+      written = new Set((await write(items)).map((row) => String(row.id)));
     } catch (error) {
-      if (isTransientDatabaseError(error) || items.length === 1) {
-        if (items.length === 1 && !isTransientDatabaseError(error)) {
-          this.logger.error(`Job ${items[0].outcome.job.id}: its outcome could not be stored: ${(error as Error).message}`);
-          items[0].done(false);
-          return;
-        }
-        throw error;
+      if (isTransientDatabaseError(error)) throw error;
+      if (items.length > 1) {
+        for (const item of items) await this.writeKind([item], write);
+        return;
       }
-      for (const item of items) await this.writeKind([item], write);
+      this.replace(items[0], error);
+      return;
+    }
+    const fenced: Pending[] = [];
+    for (const item of items) {
+      if (written.has(item.outcome.job.id)) item.done(true);
+      else fenced.push(item);
+    }
+    if (fenced.length > 0) await this.settleFenced(fenced);
+  }
+
+  /** One row Postgres refused for what it holds: record the failure that replaces it, or give up on the row. */
+  private replace(item: Pending, error: unknown): void {
+    const { outcome } = item;
+    const replacement = item.replacement ? undefined : this.refused(outcome, error);
+    this.logger.error(
+      `Job ${outcome.job.id} attempt ${outcome.job.attempt}: Postgres refused its ${WRITE_KIND[outcome.kind]} write ` +
+        `(${(error as Error)?.message}); ${replacement ? `recording a failure instead` : 'its lease sweep will return it'}`,
+    );
+    if (replacement) this.enqueue({ outcome: replacement, done: item.done, retried: false, replacement: true });
+    else item.done(false);
+  }
+
+  /** Rows the fence kept: rejected late writes, unless an earlier try of the same write had committed. */
+  private async settleFenced(items: Pending[]): Promise<void> {
+    let holders: Map<string, JobHolderRow> | undefined;
+    if (items.some((item) => item.retried)) {
+      try {
+        holders = byId(await this.repository.holders(items.map((item) => item.outcome.job.id)));
+      } catch {
+        holders = undefined;
+      }
+    }
+    const rejected: Pending[] = [];
+    for (const item of items) {
+      if (item.retried && holders && this.appliedEarlier(item.outcome, holders.get(item.outcome.job.id))) item.done(true);
+      else rejected.push(item);
+    }
+    for (const kind of new Set(rejected.map((item) => item.outcome.kind))) {
+      const ofKind = rejected.filter((item) => item.outcome.kind === kind);
+      this.lateWrites.record(WRITE_KIND[kind], ofKind.map((item) => ({ id: item.outcome.job.id, attempt: item.outcome.job.attempt })), holders);
+    }
+    for (const item of rejected) item.done(false);
+  }
+
+  /** The row shows this very write: its try committed, and only the answer was lost with the connection. */
+  private appliedEarlier(outcome: JobOutcome, holder: JobHolderRow | undefined): boolean {
+    if (!holder) return false;
+    const ours = holder.worker_id === this.workerId && holder.attempts === outcome.job.attempt;
+    switch (outcome.kind) {
+      case 'completed':
+        return ours && holder.status === 'completed';
+      case 'failed':
+        return ours && (holder.status === 'pending' || holder.status === 'failed');
+      case 'released':
+        return holder.status === 'pending' && holder.worker_id === null && holder.attempts === outcome.job.attempt - 1;
+      case 'cancelled':
+        return ours && holder.status === 'cancelled';
     }
   }
 }

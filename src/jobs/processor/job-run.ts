@@ -6,7 +6,14 @@ import type { JobContext } from '../interfaces/job-context.interface.js';
 /** Why a handler's signal was aborted; decides what its outcome means. */
 export type AbortCause = 'timeout' | 'cancelled' | 'lease-lost' | 'shutdown';
 
-/** One claimed job while it runs in this process: its signal, timeout, progress writes and context. */
+export interface JobRunHooks {
+  /** When the claim that set this run's lease was sent (monotonic ms). */
+  claimedAt: number;
+  /** A progress write was fenced out: the job is no longer held by this run. */
+  onProgressRejected: (run: JobRun) => void;
+}
+
+/** One claimed job while it runs in this process: its signal, timeout, progress writes, lease and context. */
 export class JobRun {
   readonly jobId: string;
   readonly name: string;
@@ -21,6 +28,14 @@ export class JobRun {
   abortCause?: AbortCause;
   /** The handler's promise has settled (its code no longer runs). */
   settled = false;
+  /**
+   * When the last statement that set this job's lease (its claim, or a renewal that found the row ours) was sent, on
+   * the monotonic clock: the lease runs at least until then + lease ms, whatever the database's clock says.
+   */
+  leaseConfirmedAt: number;
+  /** A renewal found the row no longer ours: the job was taken over (or cancelled and retried). */
+  leaseLost = false;
+  private progressRejected = false;
   private progressWanted?: number;
   private progressWrite?: Promise<void>;
 
@@ -29,7 +44,9 @@ export class JobRun {
     readonly handler: RegisteredJobHandler,
     private readonly repository: JobRepository,
     private readonly workerId: string,
+    private readonly hooks: JobRunHooks,
   ) {
+    this.leaseConfirmedAt = hooks.claimedAt;
     this.jobId = row.id;
     this.name = row.name;
     this.queue = row.queue;
@@ -95,10 +112,14 @@ export class JobRun {
 
   private async writeProgress(): Promise<void> {
     try {
-      while (this.progressWanted !== undefined && !this.abortCause) {
+      while (this.progressWanted !== undefined && !this.abortCause && !this.progressRejected) {
         const percent = this.progressWanted;
         this.progressWanted = undefined;
-        await this.repository.updateProgress(this.held, this.workerId, percent);
+        if (!(await this.repository.updateProgress(this.held, this.workerId, percent))) {
+          // The job is no longer ours: later progress would be rejected as well.
+          this.progressRejected = true;
+          this.hooks.onProgressRejected(this);
+        }
       }
     } catch (error) {
       this.logger.warn(`progress could not be stored: ${(error as Error).message}`);

@@ -24,6 +24,15 @@ export function resolveScheduleDefinition(definition: ScheduleDefinition): Resol
   return { name: definition.name, cron, timezone, jobName: definition.jobName, payload: definition.payload ?? null, missed, overlap };
 }
 
+/**
+ * A schedule name given to look one up (`get`, `update`, `remove`, `trigger`): every schedule's name matches
+ * `JOB_NAME_PATTERN`, so anything else is refused naming `name` before it reaches a query (Postgres refuses a NUL).
+ */
+export function parseScheduleName(name: unknown): string {
+  if (typeof name !== 'string' || !JOB_NAME_PATTERN.test(name)) throw new InvalidJobInputError('name', `must match ${JOB_NAME_PATTERN}`);
+  return name;
+}
+
 /** `CronSchedule.parse`, its problems as `InvalidJobInputError` naming `cron` or `timezone`. */
 export function parseCron(cron: unknown, timezone: unknown): CronSchedule {
   try {

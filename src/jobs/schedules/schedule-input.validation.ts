@@ -1,4 +1,4 @@
-import { toNewJobRow } from '../job-input.validation.js';
+import { toNewJobRow, type PayloadLimits } from '../job-input.validation.js';
 import { InvalidJobInputError } from '../errors/jobs.errors.js';
 import type { JobHandlerRegistry } from '../job-handler.registry.js';
 import type { ResolvedScheduleDefinition, ScheduleChanges, ScheduleDefinition } from './interfaces/schedule.interface.js';
@@ -12,10 +12,10 @@ export const DEFINITION_FIELDS = ['cron', 'timezone', 'jobName', 'payload', 'mis
 export async function resolveNewSchedule(
   input: ScheduleDefinition,
   handlers: JobHandlerRegistry,
-  maxPayloadBytes: number,
+  limits: PayloadLimits,
 ): Promise<ResolvedScheduleDefinition> {
   const resolved = resolveScheduleDefinition(input);
-  await checkJob(resolved, handlers, maxPayloadBytes);
+  await checkJob(resolved, handlers, limits);
   return resolved;
 }
 
@@ -24,7 +24,7 @@ export async function mergeScheduleChanges(
   row: ScheduleRow,
   changes: ScheduleChanges,
   handlers: JobHandlerRegistry,
-  maxPayloadBytes: number,
+  limits: PayloadLimits,
 ): Promise<ResolvedScheduleDefinition & { enabled: boolean }> {
   if (changes.enabled !== undefined && typeof changes.enabled !== 'boolean') throw new InvalidJobInputError('enabled', 'must be a boolean');
   const resolved = resolveScheduleDefinition({
@@ -36,14 +36,14 @@ export async function mergeScheduleChanges(
     missed: changes.missed ?? row.missed,
     overlap: changes.overlap ?? row.overlap,
   });
-  await checkJob(resolved, handlers, maxPayloadBytes);
+  await checkJob(resolved, handlers, limits);
   return { ...resolved, enabled: changes.enabled ?? row.enabled };
 }
 
 /** The enqueue rules, run now so that a tick never meets a job it cannot create; `name` is reported as `jobName`. */
-async function checkJob(schedule: ResolvedScheduleDefinition, handlers: JobHandlerRegistry, maxPayloadBytes: number): Promise<void> {
+async function checkJob(schedule: ResolvedScheduleDefinition, handlers: JobHandlerRegistry, limits: PayloadLimits): Promise<void> {
   if (!handlers.has(schedule.jobName)) {
     throw new InvalidJobInputError('jobName', `no handler is registered for '${schedule.jobName}'`);
   }
-  await toNewJobRow({ name: schedule.jobName, payload: schedule.payload ?? undefined }, handlers, maxPayloadBytes);
+  await toNewJobRow({ name: schedule.jobName, payload: schedule.payload ?? undefined }, handlers, limits);
 }

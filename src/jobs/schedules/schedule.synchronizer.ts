@@ -3,7 +3,7 @@ import { JOBS_MODULE_OPTIONS } from '../jobs.constants.js';
 import type { JobsModuleOptions } from '../interfaces/jobs-module-options.interface.js';
 import { JobHandlerRegistry } from '../job-handler.registry.js';
 import { JobsDatabase } from '../jobs-database.js';
-import { toNewJobRow } from '../job-input.validation.js';
+import { payloadLimitsOf, toNewJobRow } from '../job-input.validation.js';
 import { retryWithBackoff } from '../processor/retry-with-backoff.js';
 import { CronSchedule } from './cron-schedule.js';
 import { ScheduleRegistry } from './schedule.registry.js';
@@ -35,7 +35,7 @@ export class ScheduleSynchronizer implements OnApplicationBootstrap, BeforeAppli
   async onApplicationBootstrap(): Promise<void> {
     for (const { definition, source } of this.schedules.all()) {
       try {
-        await toNewJobRow({ name: definition.jobName, payload: definition.payload ?? undefined }, this.handlers, this.maxPayloadBytes);
+        await toNewJobRow({ name: definition.jobName, payload: definition.payload ?? undefined }, this.handlers, payloadLimitsOf(this.options));
       } catch (error) {
         throw new Error(`Invalid schedule '${definition.name}' declared in ${source}: job ${(error as Error).message}.`);
       }
@@ -51,10 +51,6 @@ export class ScheduleSynchronizer implements OnApplicationBootstrap, BeforeAppli
   /** Every code schedule is in the database (readiness: the API lists them from the first ready answer on). */
   get isSynced(): boolean {
     return this.syncedValue;
-  }
-
-  private get maxPayloadBytes(): number {
-    return this.options.maxPayloadBytes ?? 1_048_576;
   }
 
   private async syncWithRetries(): Promise<void> {

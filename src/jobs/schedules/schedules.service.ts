@@ -4,6 +4,7 @@ import type { JobsModuleOptions } from '../interfaces/jobs-module-options.interf
 import type { EnqueueResult } from '../interfaces/enqueue-options.interface.js';
 import { JobsService } from '../jobs.service.js';
 import { JobsDatabase } from '../jobs-database.js';
+import { payloadLimitsOf } from '../job-input.validation.js';
 import { JobHandlerRegistry } from '../job-handler.registry.js';
 import { InvalidJobInputError, JobsNotReadyError } from '../errors/jobs.errors.js';
 import { LAST_RUNS_SHOWN } from './schedules.constants.js';
@@ -15,7 +16,7 @@ import { ScheduleOrchestrator } from './schedule.orchestrator.js';
 import { ScheduleSynchronizer } from './schedule.synchronizer.js';
 import { toSchedule } from './schedule-row.mapper.js';
 import { scheduleJobKey } from './schedule-job-key.js';
-import { parseCron } from './schedule-definition.validation.js';
+import { parseCron, parseScheduleName } from './schedule-definition.validation.js';
 import { mergeScheduleChanges, resolveNewSchedule, DEFINITION_FIELDS } from './schedule-input.validation.js';
 
 /**
@@ -48,8 +49,9 @@ export class SchedulesService {
     return (await this.repository.list(null, LAST_RUNS_SHOWN)).map((row) => toSchedule(row, this.declaredIn(row.name)));
   }
 
-  /** One schedule, or `ScheduleNotFoundError`. */
+  /** One schedule, or `ScheduleNotFoundError`; a name no schedule can have: `InvalidJobInputError`. */
   async get(name: string): Promise<Schedule> {
+    parseScheduleName(name);
     this.assertReady();
     const [row] = await this.repository.list(name, LAST_RUNS_SHOWN);
     if (!row) throw new ScheduleNotFoundError(name);
@@ -61,7 +63,7 @@ export class SchedulesService {
    * or payload: `InvalidJobInputError` naming the field; a taken name: `ScheduleConflictError`.
    */
   async create(input: ScheduleDefinition & { enabled?: boolean }): Promise<Schedule> {
-    const schedule = await resolveNewSchedule(input, this.handlers, this.maxPayloadBytes);
+    const schedule = await resolveNewSchedule(input, this.handlers, payloadLimitsOf(this.options));
     this.assertReady();
     const now = await this.repository.databaseNow();
     const enabled = input.enabled ?? true;
@@ -79,6 +81,7 @@ export class SchedulesService {
    * Schedules declared in code only take `enabled`: `ScheduleConflictError` for anything else.
    */
   async update(name: string, changes: ScheduleChanges): Promise<Schedule> {
+    parseScheduleName(name);
     const given = Object.keys(changes).filter((key) => changes[key as keyof ScheduleChanges] !== undefined);
     if (given.length === 0) throw new InvalidJobInputError('body', `give at least one of ${[...DEFINITION_FIELDS, 'enabled'].join(', ')}`);
     this.assertReady();
@@ -92,7 +95,7 @@ export class SchedulesService {
             `its ${codeOwned.join(', ')} come from code; only enabled can change over HTTP`,
         );
       }
-      const merged = await mergeScheduleChanges(row, changes, this.handlers, this.maxPayloadBytes);
+      const merged = await mergeScheduleChanges(row, changes, this.handlers, payloadLimitsOf(this.options));
       const timingChanged = merged.cron !== row.cron || merged.timezone !== row.timezone;
       const nextFireAt = !merged.enabled
         ? null
@@ -107,6 +110,7 @@ export class SchedulesService {
 
   /** Deletes a schedule created over HTTP (its jobs stay). Declared in this process's code: `ScheduleConflictError`. */
   async remove(name: string): Promise<void> {
+    parseScheduleName(name);
     this.assertReady();
     const declared = this.declaredIn(name);
     if (declared) {
@@ -122,6 +126,7 @@ export class SchedulesService {
    * `overlap: 'skip'`, while a run is pending or processing that job is returned instead (`created: false`).
    */
   async trigger(name: string): Promise<EnqueueResult> {
+    parseScheduleName(name);
     this.assertReady();
     return this.database.dataSource.transaction(async (manager) => {
       const row = await this.repository.share(manager, name);
@@ -137,10 +142,6 @@ export class SchedulesService {
 
   private declaredIn(name: string): string | null {
     return this.registry.get(name)?.source ?? null;
-  }
-
-  private get maxPayloadBytes(): number {
-    return this.options.maxPayloadBytes ?? 1_048_576;
   }
 
   private assertReady(): void {

@@ -1,8 +1,9 @@
 import { statement } from './statement.js';
 
 /**
- * Hands jobs back at shutdown when their handlers outlived the grace period: `pending`, due now, and the attempt
- * given back (the job did not fail; the process stopped). Fenced like completion.
+ * Hands jobs back at shutdown when their handlers outlived the grace period: `pending`, in their place in the queue
+ * (run-at unchanged, so due at once), and the attempt given back (the job did not fail; the process stopped).
+ * Fenced like completion.
  * Locks: row locks on this worker's own rows, for the statement.
  * $1 ids, $2 attempts, $3 worker id.
  */
@@ -11,7 +12,7 @@ export const releaseJobsStatement = (schema: string, table: string) =>
     schema,
     'release',
     `UPDATE ${table} AS j
-        SET status = 'pending', attempts = j.attempts - 1, run_at = now(), locked_until = NULL,
+        SET status = 'pending', attempts = j.attempts - 1, locked_until = NULL,
             worker_id = NULL, started_at = NULL, progress = 0
        FROM unnest($1::bigint[], $2::int[]) AS r(id, attempt)
       WHERE j.id = r.id AND j.attempts = r.attempt AND j.worker_id = $3 AND j.status = 'processing'
@@ -20,7 +21,7 @@ export const releaseJobsStatement = (schema: string, table: string) =>
 
 /**
  * Drops the lease a cancelled job kept while its handler still ran, once that handler returned; from then on the
- * job may be retried.
+ * job may be retried. Returns the ids whose lease was dropped.
  * Locks: row locks on this worker's own rows, for the statement.
  * $1 ids, $2 attempts, $3 worker id.
  */
@@ -30,5 +31,6 @@ export const releaseCancelledJobsStatement = (schema: string, table: string) =>
     'release-cancelled',
     `UPDATE ${table} AS j SET locked_until = NULL
        FROM unnest($1::bigint[], $2::int[]) AS r(id, attempt)
-      WHERE j.id = r.id AND j.attempts = r.attempt AND j.worker_id = $3 AND j.status = 'cancelled'`,
+      WHERE j.id = r.id AND j.attempts = r.attempt AND j.worker_id = $3 AND j.status = 'cancelled'
+     RETURNING j.id`,
   );

@@ -2,8 +2,9 @@ import { statement } from './statement.js';
 
 /**
  * Returns jobs whose lease expired (their worker died or froze) to `pending`, or `failed` when that lost run was
- * the last attempt: a run lost to a crash uses its attempt. Cancelled jobs whose runner vanished just drop the
- * lease. Expiry is judged by the database clock, so skewed process clocks cannot rescue a live job early.
+ * the last attempt: a run lost to a crash uses its attempt. A returned job keeps its run-at, and so its place in the
+ * queue: it does not wait behind the backlog that arrived while it ran. Cancelled jobs whose runner vanished just
+ * drop the lease. Expiry is judged by the database clock, so skewed process clocks cannot rescue a live job early.
  * Served by `jobs_lease_idx`. At most $1 rows per call.
  * Locks: FOR UPDATE SKIP LOCKED on the expired rows, so concurrent sweepers split them and never wait.
  */
@@ -21,7 +22,6 @@ export const rescueExpiredJobsStatement = (schema: string, table: string) =>
      UPDATE ${table} AS j
         SET status = CASE WHEN j.status <> 'processing' THEN j.status
                           WHEN j.attempts < j.max_attempts THEN 'pending' ELSE 'failed' END,
-            run_at = CASE WHEN j.status = 'processing' THEN now() ELSE j.run_at END,
             finished_at = CASE WHEN j.status = 'processing' AND j.attempts >= j.max_attempts THEN now()
                                ELSE j.finished_at END,
             error = CASE WHEN j.status = 'processing'

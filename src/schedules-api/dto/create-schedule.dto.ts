@@ -1,5 +1,6 @@
-import { Allow, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { JOB_NAME_PATTERN, MISSED_POLICIES, OVERLAP_POLICIES, type MissedPolicy, type OverlapPolicy } from '../../jobs/index.js';
+import { OpaqueJson } from '../../http/opaque-json.decorators.js';
 
 /**
  * Body of `POST /schedules`. Unknown fields are rejected; the cron expression, time zone, job name and payload are
@@ -21,7 +22,7 @@ export class CreateScheduleDto {
   jobName!: string;
 
   /** Any JSON; checked against the handler's payload DTO when it declares one. */
-  @Allow()
+  @OpaqueJson()
   payload?: unknown;
 
   /** Default `skip`. */

@@ -1,5 +1,6 @@
-import { Allow, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { JOB_NAME_PATTERN, MISSED_POLICIES, OVERLAP_POLICIES, type MissedPolicy, type OverlapPolicy } from '../../jobs/index.js';
+import { OpaqueJson } from '../../http/opaque-json.decorators.js';
 
 /**
  * Body of `PATCH /schedules/:name`: any of the fields of a schedule but its name. `{ "enabled": false }` pauses,
@@ -16,7 +17,7 @@ export class UpdateScheduleDto {
   jobName?: string;
 
   /** Any JSON; `null` removes the payload. */
-  @Allow()
+  @OpaqueJson()
   payload?: unknown;
 
   @IsOptional() @IsIn(MISSED_POLICIES)
