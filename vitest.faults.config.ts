@@ -1,4 +1,4 @@
-import swc from 'unplugin-swc';
+import { decoratorMetadataTransform } from './vitest.swc.js';
 import { defineConfig } from 'vitest/config';
 
 const long = process.env.FAULTS_PROFILE === 'long';
@@ -7,16 +7,7 @@ const long = process.env.FAULTS_PROFILE === 'long';
 // every scenario measures timings against short leases on a two-core machine. `FAULTS_PROFILE=long` runs the longer
 // variants. Prints a table of figures at the end (test/faults/support/fault-table.reporter.ts).
 export default defineConfig({
-  plugins: [
-    swc.vite({
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2023',
-      },
-      module: { type: 'es6' },
-    }),
-  ],
+  plugins: [decoratorMetadataTransform()],
   test: {
     include: ['test/faults/**/*.fault-spec.ts'],
     globalSetup: ['test/support/global-setup.ts'],

@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { JOB_HANDLER_METADATA, JOB_NAME_PATTERN } from './jobs.constants.js';
 import type { JobHandlerMetadata } from './decorators/job-handler.decorator.js';
 import { JobHandlerRegistry } from './job-handler.registry.js';
+import { providerMethods } from './provider-methods.js';
 import { validateHandlerOptions } from './job-handler-options.validation.js';
 
 /** Finds `@JobHandler` methods on every provider of every module and fills the registry. */
@@ -16,28 +17,19 @@ export class JobHandlerExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | null | undefined;
-      // Request-scoped providers have no single instance to call; handlers must be singletons.
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = instance[methodName];
-        if (typeof method !== 'function') continue;
-        const metadata = this.reflector.get<JobHandlerMetadata | undefined>(JOB_HANDLER_METADATA, method);
-        if (!metadata) continue;
-        const source = `${instance.constructor.name}.${methodName}`;
-        if (!JOB_NAME_PATTERN.test(metadata.name)) {
-          throw new Error(`@JobHandler('${metadata.name}') on ${source}: job names must match ${JOB_NAME_PATTERN}.`);
-        }
-        validateHandlerOptions(metadata.options, source);
-        this.registry.register({
-          name: metadata.name,
-          options: metadata.options,
-          source,
-          handle: (method as (...args: unknown[]) => unknown).bind(instance),
-        });
+    for (const { instance, method, source } of providerMethods(this.discovery, this.scanner)) {
+      const metadata = this.reflector.get<JobHandlerMetadata | undefined>(JOB_HANDLER_METADATA, method);
+      if (!metadata) continue;
+      if (!JOB_NAME_PATTERN.test(metadata.name)) {
+        throw new Error(`@JobHandler('${metadata.name}') on ${source}: job names must match ${JOB_NAME_PATTERN}.`);
       }
+      validateHandlerOptions(metadata.options, source);
+      this.registry.register({
+        name: metadata.name,
+        options: metadata.options,
+        source,
+        handle: method.bind(instance),
+      });
     }
   }
 }

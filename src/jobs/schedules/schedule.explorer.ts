@@ -6,6 +6,7 @@ import type { JobsModuleOptions } from '../interfaces/jobs-module-options.interf
 import { SCHEDULED_METADATA } from './schedules.constants.js';
 import type { ScheduledMetadata } from './decorators/scheduled.decorator.js';
 import { ScheduleRegistry } from './schedule.registry.js';
+import { providerMethods } from '../provider-methods.js';
 
 /** Finds `@Scheduled` methods on every provider, and the `schedules` module option, and fills the registry. */
 @Injectable()
@@ -19,24 +20,16 @@ export class ScheduleExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | null | undefined;
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = instance[methodName];
-        if (typeof method !== 'function') continue;
-        const declarations = this.reflector.get<ScheduledMetadata[] | undefined>(SCHEDULED_METADATA, method);
-        if (!declarations) continue;
-        const source = `${instance.constructor.name}.${methodName}`;
-        const handler = this.reflector.get<JobHandlerMetadata | undefined>(JOB_HANDLER_METADATA, method);
-        if (!handler) {
-          throw new Error(`@Scheduled on ${source} needs @JobHandler('<name>') on the same method: a schedule enqueues that job.`);
-        }
-        for (const { cron, options } of declarations) {
-          const { name, ...rest } = options;
-          this.registry.register({ ...rest, name: name ?? handler.name, cron, jobName: handler.name }, source);
-        }
+    for (const { method, source } of providerMethods(this.discovery, this.scanner)) {
+      const declarations = this.reflector.get<ScheduledMetadata[] | undefined>(SCHEDULED_METADATA, method);
+      if (!declarations) continue;
+      const handler = this.reflector.get<JobHandlerMetadata | undefined>(JOB_HANDLER_METADATA, method);
+      if (!handler) {
+        throw new Error(`@Scheduled on ${source} needs @JobHandler('<name>') on the same method: a schedule enqueues that job.`);
+      }
+      for (const { cron, options } of declarations) {
+        const { name, ...rest } = options;
+        this.registry.register({ ...rest, name: name ?? handler.name, cron, jobName: handler.name }, source);
       }
     }
     for (const definition of this.options.schedules ?? []) {
