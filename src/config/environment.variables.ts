@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -132,6 +132,27 @@ export class EnvironmentVariables {
   /** `false` turns off the demo feature module (its routes and its `demo.*` handlers). Default true. */
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   DEMO_JOBS = true;
+
+  /**
+   * Bearer token required by the jobs API, the schedules API and the dashboard's data and actions (`Authorization:
+   * Bearer <token>`); unset: they are open. Health is never behind it. At least 16 characters.
+   */
+  @IsOptional() @IsString() @MinLength(16, { message: 'JOBS_API_TOKEN must be at least 16 characters long' })
+  @Matches(/^\S+$/, { message: 'JOBS_API_TOKEN must not contain whitespace' })
+  JOBS_API_TOKEN?: string;
+
+  /** Bearer token required by `GET /metrics` alone; unset: metrics are open. At least 16 characters. */
+  @IsOptional() @IsString() @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters long' })
+  @Matches(/^\S+$/, { message: 'METRICS_TOKEN must not contain whitespace' })
+  METRICS_TOKEN?: string;
+
+  /** `production` makes `json` the default LOG_FORMAT. */
+  @IsOptional() @IsString()
+  NODE_ENV?: string;
+
+  /** `json` (one object per line) or `pretty` (readable). Default: `json` when NODE_ENV=production, else `pretty`. */
+  @IsOptional() @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
 
   /** `error`, `warn`, `log`, `debug` or `verbose`. Default `log`. */
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
