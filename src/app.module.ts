@@ -3,6 +3,7 @@ import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { appConfig } from './config/app.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { jobsConfig } from './config/jobs.config.js';
+import { securityConfig } from './config/security.config.js';
 import { servesApplicationRoutes, type DeploymentMode } from './config/deployment-mode.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DatabaseService } from './database/database.service.js';
@@ -33,7 +34,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig, jobsConfig] }),
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig, jobsConfig, securityConfig] }),
         DatabaseModule,
         JobsModule.forRootAsync({
           inject: [jobsConfig.KEY, DatabaseService],
