@@ -22,17 +22,22 @@ describe('npm run migration:run', () => {
   it('creates the jobs schema once, in its own schema and migrations table, and is idempotent', async () => {
     const env = { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, JOBS_SCHEMA: 'queue_x' };
     const first = await run(process.execPath, [CLI], { env, cwd: PROJECT_ROOT });
-    expect(first.stdout).toMatch(/Applied .* schema queue_x: CreateJobsTable\d+, CreateSchedules\d+/);
+    expect(first.stdout).toMatch(/Applied .* schema queue_x: CreateJobsTable\d+, CreateSchedules\d+, CreateJobStats\d+/);
     const second = await run(process.execPath, [CLI], { env, cwd: PROJECT_ROOT });
     expect(second.stdout).toMatch(/up to date/);
 
     const migrations = await database.query(`SELECT name FROM queue_x.migrations`);
-    expect(migrations.map((row) => row.name)).toEqual(['CreateJobsTable1764300000000', 'CreateSchedules1764400000000']);
+    expect(migrations.map((row) => row.name)).toEqual([
+      'CreateJobsTable1764300000000',
+      'CreateSchedules1764400000000',
+      'CreateJobStats1764500000000',
+    ]);
     const tables = await database.query(
       `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
     );
     // Nothing in public: the module fits beside a host application's own tables and migrations.
     expect(tables).toEqual([
+      { table_schema: 'queue_x', table_name: 'job_counts_snapshot' },
       { table_schema: 'queue_x', table_name: 'jobs' },
       { table_schema: 'queue_x', table_name: 'migrations' },
       { table_schema: 'queue_x', table_name: 'schedule_fires' },

@@ -1,5 +1,7 @@
 export { JobsModule } from './jobs.module.js';
 export { JobsService, type ListJobsOptions, type JobPage } from './jobs.service.js';
+export { JobStatsService, DEFAULT_COUNTS_MAX_AGE_MS } from './stats/job-stats.service.js';
+export type { JobCount, JobCounts, ThroughputMinute } from './stats/job-stats.interface.js';
 export { JobProcessorService } from './job-processor.service.js';
 export { JobHandler } from './decorators/job-handler.decorator.js';
 export { JobHandlerRegistry } from './job-handler.registry.js';

@@ -7,6 +7,7 @@ import { JobHandlerExplorer } from './job-handler.explorer.js';
 import { JobRepository } from './job.repository.js';
 import { JobsDatabase } from './jobs-database.js';
 import { JobsService } from './jobs.service.js';
+import { JobStatsService } from './stats/job-stats.service.js';
 import { JobProcessorService } from './job-processor.service.js';
 import { scheduleProviders } from './schedules/schedules.providers.js';
 import { SchedulesService } from './schedules/schedules.service.js';
@@ -44,11 +45,13 @@ export class JobsModule {
         JobsDatabase,
         JobRepository,
         JobsService,
+        JobStatsService,
         processor,
         ...scheduleProviders,
       ],
       exports: [
         JobsService,
+        JobStatsService,
         JobHandlerRegistry,
         JobProcessorService,
         JobsDatabase,
