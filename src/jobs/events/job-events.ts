@@ -21,8 +21,8 @@ export interface JobEventSubject {
  * a counter or a histogram and returns, and never throws.
  */
 export interface JobEventListener {
-  /** One new job row (an enqueue that matched a live job's dedup key is not one). */
-  enqueued?(queue: string, name: string): void;
+  /** `count` new job rows of one queue and name (an enqueue that matched a live job's dedup key adds none). */
+  enqueued?(queue: string, name: string, count: number): void;
   /** One claim statement took `count` jobs (0 included) in `claimMs` milliseconds. */
   claimed?(count: number, claimMs: number): void;
   /** An attempt's outcome was stored; its handler ran for `durationMs` milliseconds. */
@@ -47,11 +47,21 @@ export class JobEvents {
     };
   }
 
-  /** Rows an insert returned; only those it `created` count. */
+  /**
+   * Rows an insert returned; only those it `created` count. Runs of one queue and name (a batch usually is one) are
+   * reported once with their count.
+   */
   enqueued(rows: ReadonlyArray<{ queue: string; name: string; created: boolean }>): void {
-    for (const listener of this.listeners) {
-      if (!listener.enqueued) continue;
-      for (const row of rows) if (row.created) listener.enqueued(row.queue, row.name);
+    if (this.listeners.length === 0) return;
+    let count = 0;
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index];
+      if (row.created) count++;
+      const next = rows[index + 1];
+      if (count > 0 && (next === undefined || next.queue !== row.queue || next.name !== row.name)) {
+        for (const listener of this.listeners) listener.enqueued?.(row.queue, row.name, count);
+        count = 0;
+      }
     }
   }
 
