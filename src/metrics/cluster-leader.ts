@@ -4,6 +4,8 @@ import { JobsDatabase } from '../jobs/index.js';
 
 /** A leader that nobody scraped for this long steps down, so that the exporter is always a process being scraped. */
 export const LEADER_IDLE_MS = 120_000;
+/** Longest wait for the election's statements and connection: a scrape must answer within Prometheus' timeout (10 s). */
+const ELECTION_TIMEOUT_MS = 3_000;
 
 /**
  * Is the lock held by any session? Reads the lock table only (no lock taken), so that processes that are not the
@@ -52,7 +54,11 @@ export class ClusterLeader implements BeforeApplicationShutdown {
         this.drop(this.client, 'its connection failed');
       }
     }
-    const { rows } = await this.database.pool.query<{ held: boolean }>(HELD_SQL, [this.lockName]);
+    const { rows } = await this.database.pool.query<{ held: boolean }>({
+      text: HELD_SQL,
+      values: [this.lockName],
+      query_timeout: ELECTION_TIMEOUT_MS,
+    } as pg.QueryConfig);
     return rows[0].held ? false : this.tryTake();
   }
 
@@ -65,7 +71,13 @@ export class ClusterLeader implements BeforeApplicationShutdown {
   }
 
   private async tryTake(): Promise<boolean> {
-    const client = new pg.Client({ ...(this.database.pool.options as pg.ClientConfig), keepAlive: true });
+    const client = new pg.Client({
+      ...(this.database.pool.options as pg.ClientConfig),
+      keepAlive: true,
+      connectionTimeoutMillis: ELECTION_TIMEOUT_MS,
+      // Also bounds the leader's check at each scrape: a connection that hangs counts as lost.
+      query_timeout: ELECTION_TIMEOUT_MS,
+    });
     client.on('error', () => this.drop(client, 'its connection failed'));
     client.on('end', () => this.drop(client, 'its connection ended'));
     let locked = false;
