@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { MetricsTokenGuard } from '../auth/metrics-token.guard.js';
 import { ClusterLeader } from './cluster-leader.js';
 import { ClusterMetrics } from './cluster.metrics.js';
 import { EnqueueMetrics } from './enqueue.metrics.js';
@@ -18,7 +17,6 @@ import { ProcessorMetrics } from './processor.metrics.js';
   providers: [
     MetricsRegistry,
     MetricsService,
-    MetricsTokenGuard,
     EnqueueMetrics,
     ProcessorMetrics,
     PoolMetrics,
