@@ -11,6 +11,7 @@ import { JobsModule } from './jobs/index.js';
 import { JobsApiModule } from './jobs-api/jobs-api.module.js';
 import { SchedulesApiModule } from './schedules-api/schedules-api.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HttpRateLimitModule, type HttpRateLimitOptions } from './http/http-rate-limit.module.js';
 
@@ -59,6 +60,7 @@ export class AppModule {
           }),
         }),
         HealthModule,
+        MetricsModule,
         ...(routes ? [JobsApiModule, SchedulesApiModule] : []),
         ...(routes && options.rateLimit ? [HttpRateLimitModule.forRoot(options.rateLimit)] : []),
         ...(options.demoJobs ? [DemoModule.register({ routes })] : []),

@@ -3,6 +3,7 @@ export { JobsService, type ListJobsOptions, type JobPage } from './jobs.service.
 export { JobStatsService, DEFAULT_COUNTS_MAX_AGE_MS } from './stats/job-stats.service.js';
 export type { JobCount, JobCounts, ThroughputMinute } from './stats/job-stats.interface.js';
 export { JobProcessorService } from './job-processor.service.js';
+export { JobEvents, type JobEventListener, type JobEventSubject, type JobAttemptOutcome } from './events/job-events.js';
 export { JobHandler } from './decorators/job-handler.decorator.js';
 export { JobHandlerRegistry } from './job-handler.registry.js';
 export { JobsDatabase } from './jobs-database.js';

@@ -4,6 +4,7 @@ import type { JobProcessingOptions } from './interfaces/jobs-module-options.inte
 import type { JobHandlerRegistry } from './job-handler.registry.js';
 import type { ClaimedJobRow, JobRepository } from './job.repository.js';
 import type { JobsDatabase } from './jobs-database.js';
+import type { JobEvents } from './events/job-events.js';
 import { JobRun } from './processor/job-run.js';
 import { JobOutcomeWriter } from './processor/job-outcome.writer.js';
 import { JobNotificationsListener } from './processor/job-notifications.listener.js';
@@ -57,6 +58,7 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
     private readonly registry: JobHandlerRegistry,
     private readonly repository: JobRepository,
     private readonly database: JobsDatabase,
+    private readonly events: JobEvents,
   ) {
     this.concurrency = options.concurrency ?? 10;
     this.leaseMs = options.leaseMs ?? 30_000;
@@ -134,6 +136,7 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
       const claimedAt = monotonicMs();
       try {
         claimed = await this.repository.claim(names, this.options.queues, free, this.workerId, this.leaseMs);
+        this.events.claimed(claimed.length, monotonicMs() - claimedAt);
         errorDelayMs = 100;
       } catch (error) {
         this.logger.warn(`Claim failed (${(error as Error).message}); retrying in ${errorDelayMs} ms`);
@@ -167,17 +170,22 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
 
   private async execute(run: JobRun): Promise<void> {
     let settled: HandlerSettlement;
+    const startedAt = performance.now();
     try {
       settled = { threw: false, value: await run.handler.handle(run.payload, run.context()) };
     } catch (error) {
       settled = { threw: true, error };
     }
     run.finish();
+    const durationMs = performance.now() - startedAt;
     this.leases.sync();
     // The run stays active (its lease renewed) until its outcome is stored, however long the database takes; a write
     // the fence rejects is logged and counted by the writer. A run whose renewal found the job taken over writes
     // nothing: the fence would reject it (that renewal was counted).
-    if (!run.leaseLost) await this.writer.submit(this.outcomes.of(run, settled));
+    if (!run.leaseLost) {
+      const outcome = this.outcomes.of(run, settled);
+      if (await this.writer.submit(outcome)) this.events.settled(run, outcome.kind, durationMs);
+    }
     this.active.delete(run.jobId);
     this.leases.sync();
     if (this.active.size === 0) this.drained?.();
@@ -187,6 +195,7 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
   private async sweep(): Promise<void> {
     try {
       const rescued = await this.repository.rescueExpired(RESCUE_BATCH);
+      this.events.rescued(rescued.length);
       if (rescued.length > 0) {
         this.logger.warn(`Returned ${rescued.length} jobs whose lease expired: ${rescued.map((row) => `${row.id}→${row.status}`).join(', ')}`);
         this.wake.fire();

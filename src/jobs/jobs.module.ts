@@ -8,6 +8,7 @@ import { JobRepository } from './job.repository.js';
 import { JobsDatabase } from './jobs-database.js';
 import { JobsService } from './jobs.service.js';
 import { JobStatsService } from './stats/job-stats.service.js';
+import { JobEvents } from './events/job-events.js';
 import { JobProcessorService } from './job-processor.service.js';
 import { scheduleProviders } from './schedules/schedules.providers.js';
 import { SchedulesService } from './schedules/schedules.service.js';
@@ -25,14 +26,15 @@ export class JobsModule {
   static forRootAsync(options: JobsModuleAsyncOptions): DynamicModule {
     const processor: Provider = {
       provide: JobProcessorService,
-      inject: [JOBS_MODULE_OPTIONS, JobHandlerRegistry, JobRepository, JobsDatabase],
+      inject: [JOBS_MODULE_OPTIONS, JobHandlerRegistry, JobRepository, JobsDatabase, JobEvents],
       useFactory: (
         resolved: JobsModuleOptions,
         registry: JobHandlerRegistry,
         repository: JobRepository,
         database: JobsDatabase,
+        events: JobEvents,
       ): JobProcessorService | null =>
-        resolved.processing?.enabled ? new JobProcessorService(resolved.processing, registry, repository, database) : null,
+        resolved.processing?.enabled ? new JobProcessorService(resolved.processing, registry, repository, database, events) : null,
     };
     return {
       module: JobsModule,
@@ -46,12 +48,14 @@ export class JobsModule {
         JobRepository,
         JobsService,
         JobStatsService,
+        JobEvents,
         processor,
         ...scheduleProviders,
       ],
       exports: [
         JobsService,
         JobStatsService,
+        JobEvents,
         JobHandlerRegistry,
         JobProcessorService,
         JobsDatabase,

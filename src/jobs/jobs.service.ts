@@ -7,6 +7,7 @@ import { JOB_STATUSES, type JobStatus } from './interfaces/job-status.js';
 import { JobHandlerRegistry } from './job-handler.registry.js';
 import { JobRepository } from './job.repository.js';
 import { JobsDatabase } from './jobs-database.js';
+import { JobEvents } from './events/job-events.js';
 import { toJob } from './job-row.mapper.js';
 import { payloadLimitsOf, toNewJobRow, type PayloadLimits } from './job-input.validation.js';
 import { InvalidJobInputError, JobNotFoundError, JobStateConflictError, JobsNotReadyError } from './errors/jobs.errors.js';
@@ -42,6 +43,7 @@ export class JobsService {
     private readonly registry: JobHandlerRegistry,
     private readonly repository: JobRepository,
     private readonly database: JobsDatabase,
+    private readonly events: JobEvents,
   ) {
     this.payloadLimits = payloadLimitsOf(options);
     this.maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
@@ -156,6 +158,7 @@ export class JobsService {
       return true;
     });
     const inserted = await this.repository.insert(unique, manager);
+    this.events.enqueued(inserted);
     const byKey = new Map(inserted.filter((row) => row.key !== null).map((row) => [row.key as string, row]));
     // Rows without a key come back with ascending ids in input order.
     const keyless = inserted.filter((row) => row.key === null).sort((a, b) => compareIds(a.id, b.id));
