@@ -60,8 +60,9 @@ describe('JobStatsService', () => {
     const shared = await stats[1].counts(60_000);
     expect(shared.takenAt?.getTime()).toBe(first.takenAt?.getTime());
     expect(shared.totals.pending).toBe(7);
-    // Stale for a zero maximum age: recounted.
-    const recounted = await stats[1].counts(0);
+    // Stale (an hour old, so also past 20 times the last count's duration): recounted.
+    await database.query(`UPDATE jobs.job_counts_snapshot SET taken_at = taken_at - interval '1 hour'`);
+    const recounted = await stats[1].counts(60_000);
     expect(recounted.totals.pending).toBe(11);
     expect(recounted.takenAt!.getTime()).toBeGreaterThan(first.takenAt!.getTime());
   });

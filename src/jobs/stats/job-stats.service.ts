@@ -16,13 +16,14 @@ export const DEFAULT_COUNTS_MAX_AGE_MS = 5_000;
  */
 @Injectable()
 export class JobStatsService {
-  private readonly statements: { refresh: Statement; select: Statement; throughput: Statement };
+  private readonly statements: { refresh: Statement; refreshWaiting: Statement; select: Statement; throughput: Statement };
   private inFlight?: Promise<JobCounts>;
 
   constructor(private readonly database: JobsDatabase) {
     const { schema, table } = database;
     this.statements = {
-      refresh: refreshJobCountsStatement(schema, table),
+      refresh: refreshJobCountsStatement(schema, table, true),
+      refreshWaiting: refreshJobCountsStatement(schema, table, false),
       select: selectJobCountsStatement(schema),
       throughput: selectThroughputStatement(schema, table),
     };
@@ -47,13 +48,23 @@ export class JobStatsService {
   }
 
   private async readCounts(maxAgeMs: number): Promise<JobCounts> {
-    await this.query(this.statements.refresh, [Math.round(maxAgeMs)]);
-    const [row] = await this.query<{ counts: JobCount[]; taken_at: Date; age_ms: number }>(this.statements.select, []);
+    const age = [Math.round(maxAgeMs)];
+    await this.query(this.statements.refresh, age);
+    let snapshot = await this.readSnapshot();
+    // Never counted, and another process is counting right now: wait for its count rather than answer nothing.
+    if (!snapshot.takenAt) {
+      await this.query(this.statements.refreshWaiting, age);
+      snapshot = await this.readSnapshot();
+    }
+    return snapshot;
+  }
+
+  private async readSnapshot(): Promise<JobCounts> {
+    const [row] = await this.query<{ counts: JobCount[]; taken_at: Date | null }>(this.statements.select, []);
     const byQueue = (row?.counts ?? []).map((c) => ({ queue: c.queue, status: c.status, count: Number(c.count) }));
     const totals = Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as Record<JobStatus, number>;
     for (const { status, count } of byQueue) totals[status] += count;
-    const takenAt = row && Number.isFinite(row.taken_at.getTime()) ? row.taken_at : null;
-    return { takenAt, byQueue, totals };
+    return { takenAt: row?.taken_at ?? null, byQueue, totals };
   }
 
   private async query<Row>(statement: Statement, values: unknown[]): Promise<Row[]> {
