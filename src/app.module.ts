@@ -12,6 +12,7 @@ import { JobsApiModule } from './jobs-api/jobs-api.module.js';
 import { SchedulesApiModule } from './schedules-api/schedules-api.module.js';
 import { HealthModule } from './health/health.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HttpRateLimitModule, type HttpRateLimitOptions } from './http/http-rate-limit.module.js';
 
 export interface AppModuleOptions {
@@ -59,7 +60,7 @@ export class AppModule {
           }),
         }),
         HealthModule,
-        ...(routes ? [JobsApiModule, SchedulesApiModule] : []),
+        ...(routes ? [JobsApiModule, SchedulesApiModule, DashboardModule] : []),
         ...(routes && options.rateLimit ? [HttpRateLimitModule.forRoot(options.rateLimit)] : []),
         ...(options.demoJobs ? [DemoModule.register({ routes })] : []),
         ...(options.modules ?? []),
