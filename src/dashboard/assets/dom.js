@@ -1,5 +1,6 @@
 // DOM helpers. Every value that comes from the server (payloads, errors, names) goes through textContent or a
-// plain attribute, never through innerHTML: job data is user-controlled and must never become markup.
+// plain attribute, never through an HTML-string API: job data is user-controlled and must never become markup
+// (test/dashboard-http.e2e-spec.ts refuses those APIs in every asset).
 
 /**
  * Creates an HTML element. `props`: `class`, `text` (textContent), `on<event>` listeners, anything else as an
