@@ -77,10 +77,10 @@ describe('the dashboard in a browser', () => {
 
     // The wrong token and the click in one step, so that the click (not a refresh) is what meets the 401.
     const refused = page.waitForResponse((r) => r.url().endsWith(`/jobs/${id}/retry`) && r.status() === 401);
-    await page.evaluate((label) => {
-      sessionStorage.setItem('jobs-dashboard.token', 'a-wrong-token-0123456789');
-      document.querySelector<HTMLButtonElement>(`button[aria-label="${label}"]`)!.click();
-    }, `Retry job ${id}`);
+    await page.evaluate(
+      `sessionStorage.setItem('jobs-dashboard.token', 'a-wrong-token-0123456789');
+       document.querySelector('button[aria-label="Retry job ${id}"]').click();`,
+    );
     await refused;
     await tokenInput(page).waitFor();
     await expect.poll(() => page.locator('#token-message').textContent(), POLL).toContain('refused');
@@ -98,7 +98,7 @@ describe('the dashboard in a browser', () => {
 
   it('enqueues a job with the form, and shows what the API refuses without storing anything', async () => {
     const { page, database } = session;
-    const count = async () => (await database.query(`SELECT count(*)::int AS n FROM jobs.jobs`))[0].n;
+    const count = async () => (await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs.jobs`))[0].n;
     const before = await count();
     const dialog = page.getByRole('dialog', { name: 'Enqueue a job' });
     await page.getByRole('button', { name: 'Enqueue a job' }).click();
@@ -120,7 +120,7 @@ describe('the dashboard in a browser', () => {
     await dialog.getByLabel('Delay (ms)').fill('3600000');
     await dialog.getByRole('button', { name: 'Enqueue' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    const [row] = await database.query(`SELECT * FROM jobs.jobs ORDER BY id DESC LIMIT 1`);
+    const [row] = await database.query<{ id: string; run_at: Date; created_at: Date }>(`SELECT * FROM jobs.jobs ORDER BY id DESC LIMIT 1`);
     expect(await count()).toBe(before + 1);
     expect(row).toMatchObject({ name: 'demo.echo', queue: 'forms', priority: 5, status: 'pending', payload: { from: 'the form', html: '<b>x</b>' } });
     expect(row.run_at.getTime() - row.created_at.getTime()).toBeGreaterThanOrEqual(3_599_000);

@@ -65,7 +65,7 @@ describe('the dashboard in a browser', () => {
     // Newest first, 20 a page: exactly the database's newest 20.
     const newest = (await ids('')).slice(0, 20);
     await expect.poll(() => listedIds(page), POLL).toEqual(newest);
-    expect(await page.evaluate(() => sessionStorage.getItem('jobs-dashboard.token'))).toBe(DASHBOARD_TOKEN);
+    expect(await page.evaluate("sessionStorage.getItem('jobs-dashboard.token')")).toBe(DASHBOARD_TOKEN);
     // The overview's totals are the database's counts (a snapshot at most 5 s old).
     await expect.poll(() => page.locator('.total-pending .total-count').textContent(), POLL).toBe(String(REPORTS));
     expect(await page.locator('.total-failed .total-count').textContent()).toBe('1');
@@ -123,7 +123,7 @@ describe('the dashboard in a browser', () => {
     await expect.poll(() => page.locator('pre[data-field="result"]').textContent(), POLL).toBe(JSON.stringify({ html: XSS }, null, 2));
     expect(await page.locator('pre[data-field="payload"]').textContent()).toBe(JSON.stringify(row.payload, null, 2));
     expect(await page.locator('#job-detail img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
     const field = (name: string) => page.locator('dl.fields dt', { hasText: new RegExp(`^${name}$`) }).locator('xpath=following-sibling::dd[1]');
     expect(await field('Attempts').textContent()).toBe('1 of 3');
     expect(await field('Worker').textContent()).toBe(row.worker_id);

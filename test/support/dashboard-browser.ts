@@ -66,7 +66,7 @@ export const tokenInput = (page: Page): Locator => page.getByRole('textbox', { n
 
 /** The ids of the job rows the list shows, top to bottom. */
 export const listedIds = (page: Page): Promise<string[]> =>
-  page.locator('#job-table tbody tr').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.jobId ?? ''));
+  page.locator('#job-table tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-job-id') ?? ''));
 
 /** The row of one job in the list. */
 export const jobRowOf = (page: Page, id: string): Locator => page.locator(`#job-table tr[data-job-id="${id}"]`);
