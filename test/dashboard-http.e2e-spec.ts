@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 
 const TOKEN = 'dashboard-http-token-0123456789';
 const DATA_ROUTES = ['/dashboard/api/overview', '/dashboard/api/job-types'];
+const RATE_LIMIT = 5;
 
 let database: TestDatabase;
 let guarded: AppProcess;
@@ -23,7 +24,8 @@ beforeAll(async () => {
   const base = { DATABASE_URL: database.url, DEMO_JOBS: 'true', JOBS_SERVER_DISABLED: 'true' };
   [guarded, open] = await Promise.all([
     startAppProcess({ env: { ...base, JOBS_API_TOKEN: TOKEN } }),
-    startAppProcess({ env: base }),
+    // A small rate limit, to see that the page's files are not counted against it (its data calls are).
+    startAppProcess({ env: { ...base, HTTP_RATE_LIMIT: String(RATE_LIMIT), HTTP_RATE_LIMIT_WINDOW_MS: '600000' } }),
   ]);
   jobServer = await startAppProcess({ env: { DATABASE_URL: database.url, DEMO_JOBS: 'true', ONLY_JOB_SERVER: 'true' } });
 });
@@ -126,6 +128,19 @@ describe('the dashboard data routes', () => {
 
   it('are open when no JOBS_API_TOKEN is set', async () => {
     for (const route of DATA_ROUTES) expect((await authorizedHttp(open.baseUrl, undefined, 'GET', route)).status, route).toBe(200);
+  });
+});
+
+describe('the rate limit (HTTP_RATE_LIMIT)', () => {
+  it("counts the dashboard's data calls, never its page and files", async () => {
+    const files = ['/dashboard', '/dashboard/assets/app.js', '/dashboard/assets/app.css'];
+    for (let round = 0; round < RATE_LIMIT * 2; round++) {
+      for (const route of files) expect((await fetch(`${open.baseUrl}${route}`)).status, route).toBe(200);
+    }
+    const statuses: number[] = [];
+    for (let call = 0; call <= RATE_LIMIT; call++) statuses.push((await fetch(`${open.baseUrl}/dashboard/api/overview`)).status);
+    expect(statuses.at(-1)).toBe(429);
+    expect((await fetch(`${open.baseUrl}/dashboard/assets/app.js`)).status).toBe(200);
   });
 });
 

@@ -1,14 +1,17 @@
 import { Controller, Get, HttpStatus, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DASHBOARD_PAGE, DashboardAssets, type DashboardAsset } from './dashboard-assets.js';
 import { setDashboardHeaders } from './dashboard-headers.js';
 
 /**
  * The dashboard's page and its static files. Both load without a token: they hold no data; the page asks for the
- * token when the data routes answer 401 (see `DashboardDataController`).
+ * token when the data routes answer 401 (see `DashboardDataController`). Loading the page fetches some twenty
+ * files: they do not count against HTTP_RATE_LIMIT, which budgets API calls (the page's polling does count).
  */
 @Controller('dashboard')
+@SkipThrottle()
 export class DashboardPageController {
   constructor(private readonly assets: DashboardAssets) {}
 
