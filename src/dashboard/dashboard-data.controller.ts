@@ -29,7 +29,7 @@ export class DashboardDataController {
   /** Cluster-wide job counts (at most a few seconds old) and the last hour's completed and failed per minute. */
   @Get('overview')
   @ApiOperation({ summary: 'Job counts by queue and status, and throughput per minute over the last hour' })
-  @ApiOkResponse({ type: DashboardOverviewDto })
+  @ApiOkResponse({ type: DashboardOverviewDto, description: 'Counts (a shared snapshot at most a few seconds old) and throughput' })
   async overview(): Promise<DashboardOverviewDto> {
     const [counts, throughput] = await Promise.all([this.stats.counts(), this.stats.throughput(THROUGHPUT_MINUTES)]);
     return { counts, throughput };
@@ -38,7 +38,7 @@ export class DashboardDataController {
   /** The job names this process has handlers for, sorted, for the enqueue form and the filters. */
   @Get('job-types')
   @ApiOperation({ summary: 'Job names with a handler in this application, and their default queue' })
-  @ApiOkResponse({ type: JobTypesDto })
+  @ApiOkResponse({ type: JobTypesDto, description: 'Job names and queues, sorted by name' })
   jobTypes(): JobTypesDto {
     const items = this.registry
       .names()

@@ -9,7 +9,7 @@ export class JobCountDto {
   @ApiProperty({ enum: JOB_STATUSES })
   status!: JobStatus;
 
-  @ApiProperty({ example: 12 })
+  @ApiProperty({ type: 'integer', example: 12 })
   count!: number;
 }
 
@@ -34,10 +34,10 @@ export class ThroughputMinuteDto {
   @ApiProperty({ type: String, format: 'date-time', description: 'Start of the minute (database clock)' })
   minute!: Date;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   completed!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   failed!: number;
 }
 
