@@ -39,8 +39,9 @@ afterAll(async () => {
 
 describe('the dashboard in a browser', () => {
   it("moves a running job's progress bar as its progress in the database advances", async () => {
-    // 20 steps of 500 ms, 5% each: the page, refreshing running jobs every second, has time to show each value.
-    const id = await enqueue({ name: 'demo.sleep', payload: { ms: 10_000 } });
+    // 20 steps of a second, 5% each: the page, refreshing running jobs every second, has time to show each value
+    // also on a loaded machine. The job runs on after the test; the server is killed at the end.
+    const id = await enqueue({ name: 'demo.sleep', payload: { ms: 20_000 } });
     const first = await waitForJobRow(session.database, id, 'progress at 10% or more', (row) => row.progress >= 10 && row.progress < 100);
     await expect.poll(barValue(id), POLL).toBeGreaterThanOrEqual(first.progress);
     const second = await waitForJobRow(session.database, id, 'progress 15 points further', (row) => row.progress >= first.progress + 15);
@@ -51,7 +52,8 @@ describe('the dashboard in a browser', () => {
 
   it('cancels a running job with its button, then retries it with its button until it completes', async () => {
     const { page, database } = session;
-    const id = await enqueue({ name: 'demo.sleep', payload: { ms: 6000 } });
+    // Long enough to be cancelled while it runs on a loaded machine, short enough to complete after the retry.
+    const id = await enqueue({ name: 'demo.sleep', payload: { ms: 8000 } });
     await waitForJobRow(database, id, 'processing', (row) => row.status === 'processing');
     await expect.poll(() => jobRowOf(page, id).getAttribute('data-status'), POLL).toBe('processing');
     await page.getByRole('button', { name: `Cancel job ${id}` }).click();
@@ -62,8 +64,8 @@ describe('the dashboard in a browser', () => {
     // Retry answers 409 while the cancelled handler still holds its lease; it lets go as soon as it sees the abort.
     await waitForJobRow(database, id, 'its lease released', (row) => row.locked_until === null);
     await page.getByRole('button', { name: `Retry job ${id}` }).click();
-    const done = await waitForJobRow(database, id, 'completed after the retry', (row) => row.status === 'completed', 15_000);
-    expect(done.result).toEqual({ sleptMs: 6000 });
+    const done = await waitForJobRow(database, id, 'completed after the retry', (row) => row.status === 'completed', 20_000);
+    expect(done.result).toEqual({ sleptMs: 8000 });
     expect(done.attempts).toBe(1);
     await expect.poll(() => jobRowOf(page, id).getAttribute('data-status'), POLL).toBe('completed');
   });
