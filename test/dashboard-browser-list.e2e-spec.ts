@@ -138,6 +138,8 @@ describe('the dashboard in a browser', () => {
     expect(await attempt.locator('pre.stack').textContent()).toMatch(/^Error: boom .*\n\s+at DemoJobsHandlers\.fail/);
     expect(await page.locator('#job-detail img').count()).toBe(0);
     expect(await page.locator('#job-title .badge').textContent()).toBe('failed');
+    // Every part of the page is an element: no stray text (such as a "null" for a part the job does not have).
+    expect(await page.evaluate(`[...document.getElementById('job-detail').childNodes].filter((n) => n.nodeType === 3).length`)).toBe(0);
     expect(await page.getByRole('button', { name: `Retry job ${failedId}` }).isVisible()).toBe(true);
     const shot = path.join(PROJECT_ROOT, 'test-output', 'dashboard-job.png');
     await mkdir(path.dirname(shot), { recursive: true });

@@ -24,7 +24,8 @@ export async function refreshJobPage(id, onChange) {
   if (shown.job && JSON.stringify(shown.job) === JSON.stringify(job)) return;
   shown.job = job;
   byId('job-title').replaceChildren(`Job ${job.id} · `, h('span', { class: 'name', text: job.name }), ' ', statusBadge(job.status));
-  byId('job-detail').replaceChildren(...jobDetail(job, onChange));
+  // `replaceChildren` would write an absent part (null) as the text "null".
+  byId('job-detail').replaceChildren(...jobDetail(job, onChange).filter(Boolean));
 }
 
 function jobDetail(job, onChange) {
