@@ -6,9 +6,15 @@ import { throughputChart, throughputLegend } from './throughput-chart.js';
 
 const STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
 
+/** The last overview drawn: an unchanged one is not redrawn (keeps focus on a total, and the chart's tooltip). */
+let drawn = '';
+
 /** Loads `/dashboard/api/overview` and renders it; `onStatus(status)` runs when a total is clicked. */
 export async function refreshOverview(onStatus) {
   const overview = await api('GET', '/dashboard/api/overview');
+  const json = JSON.stringify(overview);
+  if (json === drawn) return;
+  drawn = json;
   renderTotals(overview.counts.totals, onStatus);
   renderQueues(overview.counts.byQueue);
   byId('throughput-chart').replaceChildren(throughputChart(overview.throughput), throughputLegend(overview.throughput));
