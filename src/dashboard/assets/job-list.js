@@ -5,13 +5,13 @@ import { byId, h, progressBar, statusBadge } from './dom.js';
 import { formatTime } from './format.js';
 import { actionButtons } from './job-actions.js';
 
-const COLUMNS = ['ID', 'Name', 'Queue', 'Status', 'Progress', 'Attempts', 'Created', 'Finished', ''];
+const COLUMNS = ['ID', 'Name', 'Queue', 'Status', 'Progress', 'Attempts', 'Created', 'Finished', 'Actions'];
 
 /** Filters and the cursors of the pages visited: `cursors[i]` opens page i + 1 (undefined: the newest). */
 const state = { filters: { status: '', name: '', queue: '', limit: 20 }, cursors: [undefined], nextCursor: null };
 /** Rows by job id, with the JSON they were drawn from: unchanged jobs keep their row (and focus) across refreshes. */
 let drawn = new Map();
-/** True when the page shown has jobs that are pending or processing (the list then refreshes faster). */
+/** True when the page shown has jobs running or due to start (the list then refreshes faster). */
 export let listHasLiveJobs = false;
 
 /** Loads the current page and redraws what changed. Answers that arrive for an older query are dropped. */
@@ -30,7 +30,10 @@ export async function refreshJobList(onChange) {
   if (key !== JSON.stringify({ ...state.filters, cursor: state.cursors[state.cursors.length - 1] })) return;
   byId('list-error').textContent = '';
   state.nextCursor = page.nextCursor;
-  listHasLiveJobs = page.items.some((job) => job.status === 'processing' || job.status === 'pending');
+  const now = Date.now();
+  listHasLiveJobs = page.items.some(
+    (job) => job.status === 'processing' || (job.status === 'pending' && new Date(job.runAt).getTime() <= now),
+  );
   renderRows(page.items, onChange);
   renderPager();
 }
@@ -71,11 +74,13 @@ function renderRows(jobs, onChange) {
   } else {
     tbody = h('tbody', {}, ...rows);
     table.replaceChildren(
-      h('table', { class: 'jobs' }, h('thead', {}, h('tr', {}, ...COLUMNS.map((c) => h('th', { scope: 'col', text: c })))), tbody),
+      h('table', { class: 'jobs' }, h('thead', {}, h('tr', {}, ...COLUMNS.map(columnHead))), tbody),
     );
   }
   drawn = next;
 }
+
+const columnHead = (name) => h('th', { scope: 'col', class: name === 'Actions' ? 'actions-head' : null, text: name });
 
 function jobRow(job, onChange) {
   const live = job.status === 'processing';
