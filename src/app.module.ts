@@ -13,6 +13,7 @@ import { SchedulesApiModule } from './schedules-api/schedules-api.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HttpRateLimitModule, type HttpRateLimitOptions } from './http/http-rate-limit.module.js';
 
 export interface AppModuleOptions {
@@ -61,7 +62,7 @@ export class AppModule {
         }),
         HealthModule,
         MetricsModule,
-        ...(routes ? [JobsApiModule, SchedulesApiModule] : []),
+        ...(routes ? [JobsApiModule, SchedulesApiModule, DashboardModule] : []),
         ...(routes && options.rateLimit ? [HttpRateLimitModule.forRoot(options.rateLimit)] : []),
         ...(options.demoJobs ? [DemoModule.register({ routes })] : []),
         ...(options.modules ?? []),
