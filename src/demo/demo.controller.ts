@@ -1,12 +1,12 @@
-import { Body, Controller, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Post, UseInterceptors } from '@nestjs/common';
 import { JobsService, type Job } from '../jobs/index.js';
 import { FailPayload, SleepPayload } from './demo-payloads.js';
-import { ApiTokenGuard } from '../auth/api-token.guard.js';
+import { RequireApiToken } from '../auth/require-api-token.decorator.js';
 import { UndeclaredInputInterceptor } from '../http/undeclared-input.interceptor.js';
 
 /** How a feature module enqueues: inject `JobsService`, call `enqueue` with a name and a payload. */
 @Controller('demo')
-@UseGuards(ApiTokenGuard)
+@RequireApiToken()
 @UseInterceptors(UndeclaredInputInterceptor)
 export class DemoController {
   constructor(private readonly jobs: JobsService) {}

@@ -1,15 +1,15 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseInterceptors, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { JobsService, type Job, type JobPage } from '../jobs/index.js';
 import { CreateJobDto } from './dto/create-job.dto.js';
 import { CreateJobsBatchDto } from './dto/create-jobs-batch.dto.js';
 import { ListJobsQueryDto } from './dto/list-jobs.query.dto.js';
-import { ApiTokenGuard } from '../auth/api-token.guard.js';
+import { RequireApiToken } from '../auth/require-api-token.decorator.js';
 import { UndeclaredInputInterceptor } from '../http/undeclared-input.interceptor.js';
 
 /** The HTTP surface over `JobsService`; every rule (and every SQL statement) lives in the service. */
 @Controller('jobs')
-@UseGuards(ApiTokenGuard)
+@RequireApiToken()
 @UseInterceptors(UndeclaredInputInterceptor)
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}

@@ -1,14 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Res, UseInterceptors, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { SchedulesService, type Job, type Schedule } from '../jobs/index.js';
 import { CreateScheduleDto } from './dto/create-schedule.dto.js';
 import { UpdateScheduleDto } from './dto/update-schedule.dto.js';
-import { ApiTokenGuard } from '../auth/api-token.guard.js';
+import { RequireApiToken } from '../auth/require-api-token.decorator.js';
 import { UndeclaredInputInterceptor } from '../http/undeclared-input.interceptor.js';
 
 /** The HTTP surface over `SchedulesService`; every rule (and every SQL statement) lives in the service. */
 @Controller('schedules')
-@UseGuards(ApiTokenGuard)
+@RequireApiToken()
 @UseInterceptors(UndeclaredInputInterceptor)
 export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
