@@ -1,6 +1,7 @@
 export { JobsModule } from './jobs.module.js';
 export { JobsService, type ListJobsOptions, type JobPage } from './jobs.service.js';
 export { JobProcessorService } from './job-processor.service.js';
+export { currentJobLogFields, withJobLogContext, type JobLogFields } from './processor/job-log-context.js';
 export { JobHandler } from './decorators/job-handler.decorator.js';
 export { JobHandlerRegistry } from './job-handler.registry.js';
 export { JobsDatabase } from './jobs-database.js';

@@ -168,7 +168,7 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
   private async execute(run: JobRun): Promise<void> {
     let settled: HandlerSettlement;
     try {
-      settled = { threw: false, value: await run.handler.handle(run.payload, run.context()) };
+      settled = { threw: false, value: await run.callHandler() };
     } catch (error) {
       settled = { threw: true, error };
     }

@@ -1,0 +1,60 @@
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import pretty from 'pino-pretty';
+import type { EnvironmentVariables } from '../config/environment.variables.js';
+import { currentJobLogFields } from '../jobs/index.js';
+
+/** Nest's level names onto pino's (`log` is `info`, `verbose` is `trace`). */
+export const PINO_LEVELS = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' } as const;
+
+/** What is replaced by `[redacted]` wherever it appears in a line's fields: tokens and credentials. */
+const REDACTED_PATHS = [
+  'authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.authorization',
+  'token',
+  '*.token',
+  'password',
+  '*.password',
+  'databaseUrl',
+  '*.databaseUrl',
+];
+
+/** `json` unless asked otherwise: the default is `json` under NODE_ENV=production, `pretty` elsewhere. */
+export const logFormatOf = (env: Pick<EnvironmentVariables, 'LOG_FORMAT' | 'NODE_ENV'>): 'json' | 'pretty' =>
+  env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty');
+
+/**
+ * Synchronous streams on stdout, both formats: no worker thread (pino's transports), so it works the same on Node
+ * 20 and 22, and a line written just before the process exits is never lost.
+ */
+function destinationFor(format: 'json' | 'pretty'): DestinationStream {
+  if (format === 'json') return pino.destination({ dest: 1, sync: true });
+  return pretty({
+    destination: 1,
+    sync: true,
+    colorize: process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,context',
+    // `[Context] message`, as Nest prints it; the job's fields and others follow on the same line.
+    messageFormat: '[{context}] {msg}',
+    singleLine: true,
+  });
+}
+
+/**
+ * The process's pino logger: one JSON object per line (`time`, `level`, `context`, `msg`, then fields) or readable
+ * lines, from LOG_LEVEL up. Every line written inside a job's log context carries `jobId`, `jobName` and `attempt`
+ * (pino's `mixin`), whoever writes it. Tokens and credentials in fields are redacted.
+ */
+export function createPinoLogger(env: Pick<EnvironmentVariables, 'LOG_FORMAT' | 'NODE_ENV' | 'LOG_LEVEL'>): Logger {
+  const options: LoggerOptions = {
+    level: PINO_LEVELS[env.LOG_LEVEL],
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    mixin: () => currentJobLogFields() ?? {},
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
+  return pino(options, destinationFor(logFormatOf(env)));
+}
