@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { bootstrap } from '../../src/bootstrap.js';
+import { waitFor } from './wait-for.js';
 
 export interface InProcessApp {
   app: NestExpressApplication;
@@ -22,8 +23,8 @@ interface RouterLayer {
 
 /**
  * The real application, as `main.ts` starts it (`bootstrap()`: environment validation, every module of its mode,
- * `configureApp`), in this process so that its router can be read. `env` replaces the process environment for the
- * start-up (on a free port) and is undone by `close()`.
+ * `configureApp`), in this process so that its router can be read; resolves once ready. `env` is laid over the
+ * process environment for the start-up (on a free port) and undone by `close()`.
  */
 export async function startInProcessApp(env: Record<string, string>): Promise<InProcessApp> {
   const saved = { ...process.env };
@@ -41,9 +42,17 @@ export async function startInProcessApp(env: Record<string, string>): Promise<In
     throw error;
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // It listens before the database is reached: ready once /health says so.
+  try {
+    await waitFor(`${baseUrl}/health to answer 200`, async () => (await fetch(`${baseUrl}/health`)).status === 200, { timeoutMs: 30_000 });
+  } catch (error) {
+    await app.close().finally(restore);
+    throw error;
+  }
   return {
     app,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     routes: () => {
       const stack = (app.getHttpAdapter().getInstance().router as { stack: RouterLayer[] }).stack;
       return stack.flatMap(({ route }) =>
