@@ -47,7 +47,11 @@ function destinationFor(format: 'json' | 'pretty'): DestinationStream {
  * lines, from LOG_LEVEL up. Every line written inside a job's log context carries `jobId`, `jobName` and `attempt`
  * (pino's `mixin`), whoever writes it. Tokens and credentials in fields are redacted.
  */
-export function createPinoLogger(env: Pick<EnvironmentVariables, 'LOG_FORMAT' | 'NODE_ENV' | 'LOG_LEVEL'>): Logger {
+export function createPinoLogger(
+  env: Pick<EnvironmentVariables, 'LOG_FORMAT' | 'NODE_ENV' | 'LOG_LEVEL'>,
+  /** Where lines go; default stdout in the format of `env` (another stream: tests). */
+  destination: DestinationStream = destinationFor(logFormatOf(env)),
+): Logger {
   const options: LoggerOptions = {
     level: PINO_LEVELS[env.LOG_LEVEL],
     base: { pid: process.pid },
@@ -56,5 +60,5 @@ export function createPinoLogger(env: Pick<EnvironmentVariables, 'LOG_FORMAT' | 
     mixin: () => currentJobLogFields() ?? {},
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
-  return pino(options, destinationFor(logFormatOf(env)));
+  return pino(options, destination);
 }
