@@ -1,4 +1,4 @@
-import { type INestApplication, type LogLevel } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { API_TOKEN_REALM } from './auth/api-token-realm.js';
 import { apiTokenPathPrefixes } from './auth/api-token-routes.js';
@@ -11,12 +11,6 @@ import { ApiValidationPipe } from './http/api-validation.pipe.js';
 import { bodyParserErrors } from './http/body-parser-errors.middleware.js';
 import { requireJsonBodies } from './http/json-content-type.middleware.js';
 import { RequestTimeoutInterceptor } from './http/request-timeout.interceptor.js';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-/** Log levels up to the configured one. */
-export const logLevelsUpTo = (level: EnvironmentVariables['LOG_LEVEL']): LogLevel[] =>
-  LEVELS.slice(0, LEVELS.indexOf(level) + 1);
 
 /**
  * What `main.ts` applies to the application, shared with in-process tests so they exercise the same pipeline:

@@ -37,7 +37,7 @@ function destinationFor(format: 'json' | 'pretty'): DestinationStream {
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,context',
     // `[Context] message`, as Nest prints it; the job's fields and others follow on the same line.
-    messageFormat: '[{context}] {msg}',
+    messageFormat: '{if context}[{context}] {end}{msg}',
     singleLine: true,
   });
 }
