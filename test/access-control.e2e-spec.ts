@@ -13,8 +13,8 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 const TOKEN = 'access-control-token-0123456789';
 const MAX_BODY_BYTES = 2048;
 
-/** Open whatever the token: probes, the API's documentation, metrics (METRICS_TOKEN's), the dashboard's page. */
-const OPEN = [/^\/health(\/|$)/, /^\/docs(\/|-json$|$)/, /^\/metrics$/, /^\/dashboard\/?$/];
+/** Open whatever the token: probes, the API's documentation, metrics (METRICS_TOKEN's), the dashboard's page and files. */
+const OPEN = [/^\/health(\/|$)/, /^\/docs(\/|-json$|$)/, /^\/metrics$/, /^\/dashboard\/?$/, /^\/dashboard\/assets\//];
 
 /** A concrete URL of a route: every `:param` filled in. */
 const urlOf = (route: Route): string => route.path.replace(/:[A-Za-z0-9_]+/g, '1');

@@ -10,8 +10,11 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
  * and every operation declares the errors it can answer.
  */
 
-/** Routes that are not part of the API: the documentation itself. Keep this list short and explicit. */
-const UNDOCUMENTED = [/^\/docs(\/.*)?$/, /^\/docs-json$/];
+/**
+ * Routes that are not part of the API, so not in the document: the documentation itself and, where the dashboard
+ * module is present, its page and static files. Keep this list short and explicit.
+ */
+const UNDOCUMENTED = [/^\/docs(\/.*)?$/, /^\/docs-json$/, /^\/dashboard$/, /^\/dashboard\/assets\/:file$/];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
 
@@ -72,7 +75,10 @@ describe('OpenAPI document', () => {
   });
 
   it('declares the bearer scheme, and the errors each operation can answer, with the API error schema', () => {
-    expect(document.components?.securitySchemes).toMatchObject({ 'api-token': { type: 'http', scheme: 'bearer' } });
+    expect(document.components?.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      metrics: { type: 'http', scheme: 'bearer' },
+    });
     const conflicts = new Set(['POST /jobs/{id}/cancel', 'POST /jobs/{id}/retry', 'POST /schedules', 'PATCH /schedules/{name}', 'DELETE /schedules/{name}']);
     for (const { method, path, operation } of operations()) {
       const name = `${method} ${path}`;
@@ -83,12 +89,18 @@ describe('OpenAPI document', () => {
         if (path === '/health') expect(statuses, name).toContain('503');
         continue;
       }
+      if (path === '/metrics') {
+        // Operational, not the API: behind METRICS_TOKEN alone, never JOBS_API_TOKEN.
+        expect(statuses, name).toContain('401');
+        expect(operation.security, name).toEqual([{ metrics: [] }]);
+        continue;
+      }
       const expected = ['400', '401', '408', '429', '503'];
       if (operation.requestBody) expected.push('413', '415');
       if (path.includes('{')) expected.push('404');
       if (conflicts.has(name)) expected.push('409');
       expect(statuses, name).toEqual(expect.arrayContaining(expected));
-      expect(operation.security, `${name} requires the token`).toEqual([{ 'api-token': [] }]);
+      expect(operation.security, `${name} requires the token`).toEqual([{ bearer: [] }]);
       for (const status of statuses.filter((code) => Number(code) >= 400)) {
         const response = operation.responses[status] as OpenAPIV3.ResponseObject;
         expect(response.content?.['application/json']?.schema, `${name} ${status}`).toEqual({ $ref: '#/components/schemas/ApiErrorDto' });
@@ -105,7 +117,10 @@ describe('OpenAPI document', () => {
     try {
       expect((await fetch(`${worker.baseUrl}/docs-json`)).status).toBe(404);
       expect((await fetch(`${worker.baseUrl}/docs`)).status).toBe(404);
-      expect(worker.routes().map(({ method, path }) => `${method} ${path}`).sort()).toEqual(['GET /health', 'GET /health/live']);
+      // Health (and, where the metrics module is present, /metrics): nothing of the API.
+      const served = worker.routes().map(({ method, path }) => `${method} ${path}`);
+      expect(served).toEqual(expect.arrayContaining(['GET /health', 'GET /health/live']));
+      expect(served.filter((route) => !/^GET \/(health(\/live)?|metrics)$/.test(route))).toEqual([]);
     } finally {
       await worker.close();
     }

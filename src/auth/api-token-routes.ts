@@ -1,19 +1,25 @@
 import type { INestApplication } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { GUARDS_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
-import { REQUIRES_API_TOKEN } from './require-api-token.decorator.js';
+import { ApiTokenGuard } from './api-token.guard.js';
 
 const asPath = (path: string): string => `/${path.replace(/^\/+|\/+$/g, '')}`;
 
+/** The controller is guarded by `ApiTokenGuard` (`@RequireApiToken()`, or `@UseGuards(ApiTokenGuard)` directly). */
+const requiresApiToken = (controller: Function): boolean =>
+  ((Reflect.getMetadata(GUARDS_METADATA, controller) as unknown[] | undefined) ?? []).some(
+    (guard) => guard === ApiTokenGuard || (typeof guard === 'function' && guard.prototype instanceof ApiTokenGuard),
+  );
+
 /**
- * The path prefixes of every controller marked `@RequireApiToken()` in the application (`['/jobs', '/schedules',
- * '/demo']` today), read from the module graph once the application is created and before it listens.
+ * The path prefixes of every controller guarded by `ApiTokenGuard` in the application (`['/demo', '/jobs',
+ * '/schedules']` today), read from the module graph once the application is created and before it listens.
  */
 export function apiTokenPathPrefixes(app: INestApplication): string[] {
   const prefixes = new Set<string>();
   for (const module of app.get(ModulesContainer).values()) {
     for (const { metatype } of module.controllers.values()) {
-      if (!metatype || !Reflect.getMetadata(REQUIRES_API_TOKEN, metatype)) continue;
+      if (!metatype || !requiresApiToken(metatype)) continue;
       const paths = (Reflect.getMetadata(PATH_METADATA, metatype) as string | string[] | undefined) ?? '/';
       for (const path of [paths].flat()) prefixes.add(asPath(path));
     }

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { API_TOKEN_SECURITY_SCHEME } from '../auth/api-token-realm.js';
+import { API_TOKEN_SECURITY_SCHEME, METRICS_TOKEN_SECURITY_SCHEME } from '../auth/api-token-realm.js';
 
 /** Where the UI is served; the document is at `<path>-json`. */
 export const OPENAPI_UI_PATH = 'docs';
@@ -16,6 +16,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'JOBS_API_TOKEN (only when it is set)' }, API_TOKEN_SECURITY_SCHEME)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, on GET /metrics (only when it is set)' }, METRICS_TOKEN_SECURITY_SCHEME)
     .build();
   return SwaggerModule.createDocument(app, config);
 }
