@@ -14,7 +14,7 @@ import { RequestTimeoutInterceptor } from './http/request-timeout.interceptor.js
 
 /**
  * What `main.ts` applies to the application, shared with in-process tests so they exercise the same pipeline:
- * JOBS_API_TOKEN on the controllers marked `@RequireApiToken()` (401 before anything else), JSON bodies only (415
+ * JOBS_API_TOKEN on the controllers guarded by `ApiTokenGuard` (401 before anything else), JSON bodies only (415
  * otherwise) within their size limit, strict validation (unknown fields and query parameters are a 400), a time
  * limit on answers (408), the OpenAPI UI and document where application routes are served, shutdown hooks. The rate
  * limit is a module (`AppModule`).
