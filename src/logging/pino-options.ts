@@ -25,14 +25,16 @@ export const logFormatOf = (env: Pick<EnvironmentVariables, 'LOG_FORMAT' | 'NODE
   env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty');
 
 /**
- * Synchronous streams on stdout, both formats: no worker thread (pino's transports), so it works the same on Node
- * 20 and 22, and a line written just before the process exits is never lost.
+ * Both formats write in-process (no transport worker thread, so the same on Node 20 and 22) through
+ * `process.stdout`, as Nest's console logger did: when the reader of a piped stdout falls behind, lines queue rather
+ * than block. pino's synchronous destination would stall the event loop instead — Node puts the pipe in
+ * non-blocking mode, and SonicBoom answers each EAGAIN with a 100 ms blocking sleep — and a stalled loop delays
+ * lease renewals until the processor aborts its jobs.
  */
 function destinationFor(format: 'json' | 'pretty'): DestinationStream {
-  if (format === 'json') return pino.destination({ dest: 1, sync: true });
+  if (format === 'json') return process.stdout;
   return pretty({
-    destination: 1,
-    sync: true,
+    destination: process.stdout,
     colorize: process.stdout.isTTY === true,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,context',
