@@ -3,9 +3,11 @@ import { Logger, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
-import { configureApp, logLevelsUpTo } from './app.setup.js';
+import { configureApp } from './app.setup.js';
 import { deploymentModeOf } from './config/deployment-mode.js';
 import { loadEnvironment } from './config/load-environment.js';
+import { PinoLoggerService } from './logging/pino-logger.service.js';
+import { createPinoLogger } from './logging/pino-options.js';
 
 const MODE_DESCRIPTIONS = {
   all: 'API and job processing',
@@ -32,7 +34,8 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<NestExp
       rateLimit: env.HTTP_RATE_LIMIT > 0 ? { limit: env.HTTP_RATE_LIMIT, windowMs: env.HTTP_RATE_LIMIT_WINDOW_MS } : undefined,
       modules: options.modules,
     }),
-    { bodyParser: false, logger: logLevelsUpTo(env.LOG_LEVEL) },
+    // From the first line on, Nest's own included: pino, JSON or readable (LOG_FORMAT), from LOG_LEVEL up.
+    { bodyParser: false, logger: new PinoLoggerService(createPinoLogger(env)) },
   );
   configureApp(app, env);
   await app.listen(env.PORT);

@@ -1,7 +1,8 @@
-import { Controller, Get, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, UseInterceptors } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JobHandlerRegistry, JobStatsService } from '../jobs/index.js';
-import { ApiTokenGuard } from '../auth/api-token.guard.js';
+import { RequireApiToken } from '../auth/require-api-token.decorator.js';
+import { ApiErrors, COMMON_ERRORS } from '../openapi/api-errors.decorator.js';
 import { UndeclaredInputInterceptor } from '../http/undeclared-input.interceptor.js';
 import { DashboardOverviewDto, JobTypesDto } from './dto/dashboard-overview.dto.js';
 
@@ -15,10 +16,9 @@ const THROUGHPUT_MINUTES = 60;
  * actions): the figures of its overview and the job names it can offer. Behind JOBS_API_TOKEN like those APIs.
  */
 @ApiTags('dashboard')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'JOBS_API_TOKEN is set and the bearer token is missing or wrong' })
+@ApiErrors(400, ...COMMON_ERRORS)
 @Controller('dashboard/api')
-@UseGuards(ApiTokenGuard)
+@RequireApiToken()
 @UseInterceptors(UndeclaredInputInterceptor)
 export class DashboardDataController {
   constructor(

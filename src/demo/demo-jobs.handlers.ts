@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JobHandler, type JobContext } from '../jobs/index.js';
 import { FailPayload, SleepPayload } from './demo-payloads.js';
@@ -8,6 +8,9 @@ const SLEEP_STEPS = 20;
 /** Handlers that show the intended use and give operators something to try. */
 @Injectable()
 export class DemoJobsHandlers {
+  // A plain Nest logger: its lines inside a handler carry the job's id, name and attempt without passing them.
+  private readonly logger = new Logger('DemoJobs');
+
   /** Result = payload. */
   @JobHandler('demo.echo')
   echo(payload: unknown): unknown {
@@ -27,7 +30,9 @@ export class DemoJobsHandlers {
 
   @JobHandler('demo.fail', { payload: FailPayload, backoff: { delayMs: 100, maxDelayMs: 2_000 } })
   fail(payload: FailPayload, context: JobContext): { succeededOnAttempt: number } {
-    if (payload.times === undefined || context.attempt <= payload.times) throw new Error(payload.message);
+    const failing = payload.times === undefined || context.attempt <= payload.times;
+    this.logger.log(failing ? `Failing as asked: ${payload.message}` : 'Succeeding this time');
+    if (failing) throw new Error(payload.message);
     return { succeededOnAttempt: context.attempt };
   }
 }

@@ -1,23 +1,38 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import type { Response } from 'express';
-import { ReadinessService, type ReadinessReport } from './readiness.service.js';
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { ReadinessIndicators } from './readiness.indicators.js';
 
-/** Probes for orchestrators; served in every mode, never behind a token. */
+/**
+ * Probes for orchestrators, on @nestjs/terminus: served in every mode (job servers too), never behind a token and
+ * never rate-limited. Bodies are terminus's `{ status, info, error, details }`.
+ */
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly readiness: ReadinessService) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly readiness: ReadinessIndicators,
+  ) {}
 
-  /** 200 while the process runs. */
+  /**
+   * 200 while the process runs (liveness), also while it drains at shutdown: no check runs, so neither a slow
+   * database nor a long drain gets a process restarted. Not through `HealthCheckService`, which answers 503 from
+   * the start of shutdown.
+   */
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  @Header('Cache-Control', 'no-cache, no-store, must-revalidate')
+  @ApiOperation({ summary: 'Liveness: 200 while the process runs, shutdown included' })
+  @ApiOkResponse({ description: 'The process runs', schema: { example: { status: 'ok', info: {}, error: {}, details: {} } } })
+  live(): HealthCheckResult {
+    return { status: 'ok', info: {}, error: {}, details: {} };
   }
 
-  /** 200 when ready to work (database migrated, processor loop alive where enabled); 503 otherwise. */
+  /** 200 when ready to work (database migrated, schedules stored, processor loop alive where enabled); 503 otherwise. */
   @Get()
-  ready(@Res({ passthrough: true }) response: Response): ReadinessReport & { status: string } {
-    const report = this.readiness.report();
-    response.status(report.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: report.ready ? 'ok' : 'unavailable', ...report };
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: 200 when ready to work, 503 with the failing checks otherwise' })
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check(this.readiness.checks());
   }
 }

@@ -4,6 +4,7 @@ export { JobStatsService, DEFAULT_COUNTS_MAX_AGE_MS } from './stats/job-stats.se
 export type { JobCount, JobCounts, ThroughputMinute } from './stats/job-stats.interface.js';
 export { JobProcessorService } from './job-processor.service.js';
 export { JobEvents, type JobEventListener, type JobEventSubject, type JobAttemptOutcome } from './events/job-events.js';
+export { currentJobLogFields, withJobLogContext, type JobLogFields } from './processor/job-log-context.js';
 export { JobHandler } from './decorators/job-handler.decorator.js';
 export { JobHandlerRegistry } from './job-handler.registry.js';
 export { JobsDatabase } from './jobs-database.js';

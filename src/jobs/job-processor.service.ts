@@ -172,7 +172,7 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
     let settled: HandlerSettlement;
     const startedAt = performance.now();
     try {
-      settled = { threw: false, value: await run.handler.handle(run.payload, run.context()) };
+      settled = { threw: false, value: await run.callHandler() };
     } catch (error) {
       settled = { threw: true, error };
     }

@@ -57,7 +57,7 @@ export const runCommands = (instruction: Instruction): string[] =>
  * The stage whose `node_modules` the final stage copies, and the `npm ci` it runs: what the image's production
  * install is, so that the test repeats exactly that command.
  */
-export function productionInstall(stages: Stage[]): { stage: Stage; contextFiles: string[]; npmCi: string[] } {
+export function productionInstall(stages: Stage[]): { stage: Stage; contextFiles: string[]; npmCi: string[]; removed: string[] } {
   const final = stages[stages.length - 1];
   const copies = final.instructions.filter(keywordIs('COPY')).map(copyOf);
   const modules = copies.find((copy) => copy.sources.some((source) => /\/node_modules\/?$/.test(source)));
@@ -73,5 +73,9 @@ export function productionInstall(stages: Stage[]): { stage: Stage; contextFiles
     .filter(keywordIs('COPY'))
     .map(copyOf)
     .flatMap((copy) => (copy.from ? [] : copy.sources));
-  return { stage, contextFiles, npmCi: npmCi[0].split(' ').slice(1) };
+  // What the stage deletes from node_modules after installing (`rm -rf node_modules/…`), to delete it here too.
+  const removed = commands.flatMap((command) => (/^rm -rf /.test(command) ? command.split(' ').slice(2) : []));
+  const outside = removed.filter((target) => !/^node_modules\/[^\s]+$/.test(target) || target.includes('..'));
+  if (outside.length > 0) throw new Error(`stage ${stage.name} removes more than node_modules entries: ${JSON.stringify(outside)}`);
+  return { stage, contextFiles, npmCi: npmCi[0].split(' ').slice(1), removed };
 }

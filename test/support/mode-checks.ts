@@ -18,7 +18,7 @@ export async function startWithEnvironment(env: Record<string, string>, database
 export async function expectMode(app: AppProcess, mode: DeploymentMode): Promise<void> {
   const health = await http(app.baseUrl, 'GET', '/health');
   expect(health.status).toBe(200);
-  expect(health.body.checks.processor, `processor of a process in mode ${mode}`).toBe(mode === 'api' ? 'disabled' : true);
+  expect(health.body.details.processor?.status, `processor of a process in mode ${mode}`).toBe(mode === 'api' ? undefined : 'up');
   expect((await http(app.baseUrl, 'GET', '/jobs')).status, `GET /jobs in mode ${mode}`).toBe(mode === 'worker' ? 404 : 200);
 }
 

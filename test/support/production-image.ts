@@ -18,10 +18,10 @@ export interface ProductionImage {
 
 /**
  * Rebuilds the final image's /app without Docker, following docker/Dockerfile: the production stage's context
- * files and its exact `npm ci …` in a fresh folder (the lockfile decides, dev dependencies omitted), then the final
- * stage's COPYs — node_modules from that stage, dist/ from the build stage (here: this checkout's build, which
- * `npm test` has just made), files from the context. A COPY it cannot map fails, so the Dockerfile and this
- * stay in step.
+ * files, its exact `npm ci …` in a fresh folder (the lockfile decides, dev dependencies omitted) and the entries it
+ * deletes from node_modules (`rm -rf node_modules/…`), then the final stage's COPYs — node_modules from that stage,
+ * dist/ from the build stage (here: this checkout's build, which `npm test` has just made), files from the context.
+ * A COPY it cannot map fails, so the Dockerfile and this stay in step.
  */
 export async function assembleProductionImage(stages: Stage[]): Promise<ProductionImage> {
   const install = productionInstall(stages);
@@ -37,6 +37,7 @@ export async function assembleProductionImage(stages: Stage[]): Promise<Producti
     env: { ...process.env, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' },
     maxBuffer: 16 * 1024 * 1024,
   });
+  for (const target of install.removed) await rm(path.join(depsDir, target), { recursive: true, force: true });
 
   const final = stages[stages.length - 1];
   const builtBy = stages.find((stage) => stage.instructions.some((i) => /npm run build/.test(i.getArgumentsContent() ?? '')));

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FailedAttempt, HeldJob, JobHolderRow, JobRepository } from '../job.repository.js';
 import { isTransientDatabaseError } from './transient-error.js';
 import { byId, type FencedWriteKind, type LateWrites } from './late-writes.js';
+import { withJobLogContext } from './job-log-context.js';
 
 export type JobOutcome =
   | { kind: 'completed'; job: HeldJob; result: string | null }
@@ -132,9 +133,11 @@ export class JobOutcomeWriter {
   private replace(item: Pending, error: unknown): void {
     const { outcome } = item;
     const replacement = item.replacement ? undefined : this.refused(outcome, error);
-    this.logger.error(
-      `Job ${outcome.job.id} attempt ${outcome.job.attempt}: Postgres refused its ${WRITE_KIND[outcome.kind]} write ` +
-        `(${(error as Error)?.message}); ${replacement ? `recording a failure instead` : 'its lease sweep will return it'}`,
+    withJobLogContext({ jobId: outcome.job.id, attempt: outcome.job.attempt }, () =>
+      this.logger.error(
+        `Job ${outcome.job.id} attempt ${outcome.job.attempt}: Postgres refused its ${WRITE_KIND[outcome.kind]} write ` +
+          `(${(error as Error)?.message}); ${replacement ? `recording a failure instead` : 'its lease sweep will return it'}`,
+      ),
     );
     if (replacement) this.enqueue({ outcome: replacement, done: item.done, retried: false, replacement: true });
     else item.done(false);

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { JobOutcome } from './job-outcome.writer.js';
 import type { JobRun } from './job-run.js';
 import { errorDetails } from './error-details.js';
+import { withJobLogContext } from './job-log-context.js';
 import { SELF_ABORT_AT } from './lease-keeper.js';
 import { retryDelayMs } from './retry-delay.js';
 import { serializeResult } from './serialize-result.js';
@@ -56,7 +57,10 @@ export class JobOutcomes {
   private failure(run: JobRun, error: unknown): JobOutcome {
     const { message, stack } = errorDetails(error);
     const last = run.attempt >= run.maxAttempts;
-    this.logger.warn(`Job ${run.name}#${run.jobId} attempt ${run.attempt}/${run.maxAttempts} failed${last ? ' for good' : ''}: ${message}`);
+    // Written after the handler's call, outside its log context: the job's fields are given explicitly.
+    withJobLogContext(run.logFields, () =>
+      this.logger.warn(`Job ${run.name}#${run.jobId} attempt ${run.attempt}/${run.maxAttempts} failed${last ? ' for good' : ''}: ${message}`),
+    );
     return {
       kind: 'failed',
       job: { ...run.held, message, stack, retryDelayMs: retryDelayMs(run.attempt, run.handler.options.backoff) },

@@ -2,6 +2,7 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import type { ClaimedJobRow, JobRepository } from '../job.repository.js';
 import type { RegisteredJobHandler } from '../job-handler.registry.js';
 import type { JobContext } from '../interfaces/job-context.interface.js';
+import { withJobLogContext, type JobLogFields } from './job-log-context.js';
 
 /** Why a handler's signal was aborted; decides what its outcome means. */
 export type AbortCause = 'timeout' | 'cancelled' | 'lease-lost' | 'shutdown';
@@ -73,6 +74,16 @@ export class JobRun {
         return run.logger;
       },
     };
+  }
+
+  /** Calls the handler inside this run's job log context: every line logged on its behalf names the job. */
+  callHandler(): Promise<unknown> {
+    return withJobLogContext(this.logFields, async () => this.handler.handle(this.payload, this.context()));
+  }
+
+  /** What the processor's own lines about this run carry (`job-log-context.ts`). */
+  get logFields(): JobLogFields {
+    return { jobId: this.jobId, jobName: this.name, attempt: this.attempt };
   }
 
   get signal(): AbortSignal {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { HeldJob, JobHolderRow, JobRepository } from '../job.repository.js';
+import { withJobLogContext } from './job-log-context.js';
 
 /** The fenced writes a processor makes after a claim. */
 export type FencedWriteKind = 'heartbeat' | 'progress' | 'complete' | 'fail' | 'release' | 'release-cancelled';
@@ -41,8 +42,10 @@ export class LateWrites {
       }
     }
     for (const job of jobs) {
-      this.logger.warn(
-        `Late write rejected: ${kind} of job ${job.id} attempt ${job.attempt} changed nothing; ${this.describe(job, holders?.get(job.id), holders !== undefined)}`,
+      withJobLogContext({ jobId: job.id, attempt: job.attempt }, () =>
+        this.logger.warn(
+          `Late write rejected: ${kind} of job ${job.id} attempt ${job.attempt} changed nothing; ${this.describe(job, holders?.get(job.id), holders !== undefined)}`,
+        ),
       );
     }
   }
