@@ -112,9 +112,8 @@ describe('the image contents', () => {
 
   it('runs from its production dependencies alone: ready on /health, and a demo.echo job completes', async () => {
     image = await assembleProductionImage(stages);
-    // typescript is not in this list: @nestjs/swagger declares it as an optional peer, so npm keeps it
-    // (devOptional) in a production install even though nothing loads it at run time.
-    for (const devOnly of ['vitest', '@nestjs/testing', '@swc/core', 'dclint', 'playwright-core', '@readme/openapi-parser']) {
+    // typescript: npm keeps it under --omit=dev (an optional peer of @nestjs/swagger); the Dockerfile removes it.
+    for (const devOnly of ['typescript', 'vitest', '@nestjs/testing', '@swc/core', 'dclint', 'playwright-core', '@readme/openapi-parser']) {
       expect(existsSync(path.join(image.appDir, 'node_modules', devOnly)), devOnly).toBe(false);
     }
     // Kept on purpose (see the Dockerfile): without DATABASE_URL the image starts its embedded PostgreSQL.
