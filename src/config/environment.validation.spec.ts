@@ -121,6 +121,24 @@ describe('validateEnvironment', () => {
   });
 });
 
+describe('validateEnvironment: secrets', () => {
+  it.each([
+    ['JOBS_API_TOKEN', 'short-secret'],
+    ['JOBS_API_TOKEN', 'a secret with spaces in it'],
+    ['METRICS_TOKEN', 'tiny'],
+  ])('rejects a bad %s without showing its value', (name, value) => {
+    const message = messageOf({ [name]: value });
+    expect(message).toContain(`${name}=(hidden)`);
+    expect(message).not.toContain(value);
+  });
+
+  it('accepts tokens of 16 characters or more', () => {
+    const env = validateEnvironment({ JOBS_API_TOKEN: 'a'.repeat(16), METRICS_TOKEN: 'm-'.repeat(10) });
+    expect(env.JOBS_API_TOKEN).toBe('a'.repeat(16));
+    expect(env.METRICS_TOKEN).toBe('m-'.repeat(10));
+  });
+});
+
 describe('jobsConfig', () => {
   const saved = { ...process.env };
   afterEach(() => {

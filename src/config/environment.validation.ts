@@ -7,6 +7,9 @@ export class InvalidEnvironmentError extends Error {
   override name = 'InvalidEnvironmentError';
 }
 
+/** Variables whose values never appear in an error message (they carry passwords or tokens). */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'JOBS_API_TOKEN', 'METRICS_TOKEN']);
+
 /**
  * Validates and types the environment. Unknown variables are ignored (the process environment holds many);
  * empty strings count as unset so that `FOO=` in a compose file means "default".
@@ -22,7 +25,7 @@ export function validateEnvironment(raw: Record<string, string | undefined>): En
   const errors = validateSync(env, { whitelist: true, forbidUnknownValues: false });
   if (errors.length > 0) {
     const lines = errors.map((error) => {
-      const shown = error.property === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(defined[error.property]);
+      const shown = SECRET_VARIABLES.has(error.property) ? '(hidden)' : JSON.stringify(defined[error.property]);
       return `${error.property}=${shown}: ${Object.values(error.constraints ?? {}).join('; ')}`;
     });
     throw new InvalidEnvironmentError(`Invalid environment:\n  ${lines.join('\n  ')}`);
