@@ -88,16 +88,16 @@ describe('JobOutcomeWriter', () => {
     const repository = new FakeRepository();
     for (const id of ['1', '2', '3', '4']) repository.hold(id);
     const { writer, lateWrites } = writerFor(repository);
-    // The first submit starts a write at once; the next three are batched into one statement behind it.
+    // Outcomes submitted in one turn of the event loop share one statement.
     const written = await Promise.all([completed('1'), completed('2'), completed('3', 'refused'), completed('4')].map((outcome) => writer.submit(outcome)));
 
     expect(written).toEqual([true, true, true, true]);
     expect(repository.rows.get('3')).toMatchObject({ status: 'pending', message: expect.stringMatching(/could not be stored: new row violates check constraint/) });
     for (const id of ['1', '2', '4']) expect(repository.rows.get(id)?.status).toBe('completed');
-    // The batch [2, 3, 4] failed, then went row by row.
+    // The batch [1, 2, 3, 4] failed, then went row by row.
     expect(repository.calls.map((call) => `${call.op}:${call.ids.join(',')}`)).toEqual([
+      'complete:1,2,3,4',
       'complete:1',
-      'complete:2,3,4',
       'complete:2',
       'complete:3',
       'complete:4',

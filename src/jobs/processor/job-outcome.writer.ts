@@ -59,11 +59,13 @@ export class JobOutcomeWriter {
 
   private enqueue(item: Pending): void {
     this.queue.push(item);
-    if (!this.flushing) void this.flush();
+    if (this.flushing) return;
+    this.flushing = true;
+    // Handlers that settle in the same turn of the event loop share one statement.
+    setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
     let delayMs = 100;
     while (this.queue.length > 0) {
       const batch = this.queue;
