@@ -4,6 +4,7 @@ import type { ClientBase } from 'pg';
 import { JobsDatabase } from './jobs-database.js';
 import type { JobRow } from './job-row.mapper.js';
 import { insertJobsStatement } from './sql/insert-jobs.sql.js';
+import { insertJobStatement, insertKeyedJobStatement } from './sql/insert-job.sql.js';
 import { claimJobsStatement, claimQueueJobsStatement } from './sql/claim-jobs.sql.js';
 import { heartbeatJobsStatement } from './sql/heartbeat-jobs.sql.js';
 import { completeJobsStatement } from './sql/complete-jobs.sql.js';
@@ -74,6 +75,8 @@ export class JobRepository {
     const { schema, table } = database;
     this.statements = {
       insert: insertJobsStatement(schema, table),
+      insertOne: insertJobStatement(schema, table),
+      insertOneKeyed: insertKeyedJobStatement(schema, table),
       claim: claimJobsStatement(schema, table),
       claimQueues: claimQueueJobsStatement(schema, table),
       heartbeat: heartbeatJobsStatement(schema, table),
@@ -101,13 +104,24 @@ export class JobRepository {
       jobs.map((job) => job.runAt),
       jobs.map((job) => job.delayMs),
       jobs.map((job) => job.key),
-      this.database.wakeChannel,
     ];
+    return this.inserted(this.statements.insert, values, manager);
+  }
+
+  /** One job (the single-row statement); inside `manager`'s transaction when given. The row carries `created`. */
+  async insertOne(job: NewJobRow, manager?: EntityManager): Promise<JobRow & { created: boolean }> {
+    const statement = job.key === null ? this.statements.insertOne : this.statements.insertOneKeyed;
+    const values = [job.name, job.queue, job.priority, job.payload, job.maxAttempts, job.runAt, job.delayMs, job.key];
+    return (await this.inserted(statement, values, manager))[0];
+  }
+
+  private async inserted(statement: Statement, values: unknown[], manager?: EntityManager) {
+    values.push(this.database.wakeChannel);
     if (manager) {
       // The caller's transaction: its connection, so the jobs commit or roll back with its own writes.
-      return (await manager.query(this.statements.insert.text, values)) as Array<JobRow & { created: boolean }>;
+      return (await manager.query(statement.text, values)) as Array<JobRow & { created: boolean }>;
     }
-    return this.rows(this.statements.insert, values);
+    return this.rows<JobRow & { created: boolean }>(statement, values);
   }
 
   claim(names: string[], queues: string[] | undefined, limit: number, workerId: string, leaseMs: number) {

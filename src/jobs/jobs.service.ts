@@ -5,7 +5,8 @@ import type { EnqueueOptions, EnqueueRequest, EnqueueResult } from './interfaces
 import type { Job } from './interfaces/job.interface.js';
 import { JOB_STATUSES, type JobStatus } from './interfaces/job-status.js';
 import { JobHandlerRegistry } from './job-handler.registry.js';
-import { JobRepository } from './job.repository.js';
+import { JobRepository, type NewJobRow } from './job.repository.js';
+import { EnqueueBatcher } from './enqueue-batcher.js';
 import { JobsDatabase } from './jobs-database.js';
 import { toJob } from './job-row.mapper.js';
 import { payloadLimitsOf, toNewJobRow, type PayloadLimits } from './job-input.validation.js';
@@ -36,6 +37,11 @@ export class JobsService {
   private readonly payloadLimits: PayloadLimits;
   private readonly maxBatchSize: number;
   private readonly maxPageSize: number;
+  /** Concurrent autocommit enqueues without a key share statements (see `EnqueueBatcher`). */
+  private readonly batcher = new EnqueueBatcher<NewJobRow, EnqueueResult>(
+    (row) => this.insertOne(row),
+    (rows) => this.insertRows(rows),
+  );
 
   constructor(
     @Inject(JOBS_MODULE_OPTIONS) options: JobsModuleOptions,
@@ -59,8 +65,10 @@ export class JobsService {
    */
   async enqueue<Payload = unknown>(name: string, payload?: Payload, options: EnqueueOptions = {}): Promise<EnqueueResult<Payload>> {
     const { manager, ...rest } = options;
-    const [result] = await this.insert([{ ...rest, name, payload }], manager, '');
-    return result as EnqueueResult<Payload>;
+    const row = await toNewJobRow({ ...rest, name, payload }, this.registry, this.payloadLimits);
+    this.assertReady();
+    if (manager || row.key !== null) return this.insertOne(row, manager) as Promise<EnqueueResult<Payload>>;
+    return this.batcher.add(row) as Promise<EnqueueResult<Payload>>;
   }
 
   /**
@@ -147,6 +155,16 @@ export class JobsService {
       ),
     );
     this.assertReady();
+    return this.insertRows(rows, manager);
+  }
+
+  private async insertOne(row: NewJobRow, manager?: EnqueueOptions['manager']): Promise<EnqueueResult> {
+    const inserted = await this.repository.insertOne(row, manager);
+    return { job: toJob(inserted), created: inserted.created };
+  }
+
+  /** One statement for all rows; the results in input order. */
+  private async insertRows(rows: NewJobRow[], manager?: EnqueueOptions['manager']): Promise<EnqueueResult[]> {
     // One key twice in one batch: the first wins; the later ones resolve to its row.
     const firstWithKey = new Map<string, number>();
     const unique = rows.filter((row, index) => {
