@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { ClientBase } from 'pg';
 import { JobsDatabase } from './jobs-database.js';
 import type { JobRow } from './job-row.mapper.js';
-import { insertJobsStatement } from './sql/insert-jobs.sql.js';
+import { insertJobsStatement, insertKeylessJobsStatement } from './sql/insert-jobs.sql.js';
 import { insertJobStatement, insertKeyedJobStatement } from './sql/insert-job.sql.js';
 import { claimJobsStatement, claimQueueJobsStatement } from './sql/claim-jobs.sql.js';
 import { heartbeatJobsStatement } from './sql/heartbeat-jobs.sql.js';
@@ -75,6 +75,7 @@ export class JobRepository {
     const { schema, table } = database;
     this.statements = {
       insert: insertJobsStatement(schema, table),
+      insertKeyless: insertKeylessJobsStatement(schema, table),
       insertOne: insertJobStatement(schema, table),
       insertOneKeyed: insertKeyedJobStatement(schema, table),
       claim: claimJobsStatement(schema, table),
@@ -105,7 +106,8 @@ export class JobRepository {
       jobs.map((job) => job.delayMs),
       jobs.map((job) => job.key),
     ];
-    return this.inserted(this.statements.insert, values, manager);
+    const keyed = jobs.some((job) => job.key !== null);
+    return this.inserted(keyed ? this.statements.insert : this.statements.insertKeyless, values, manager);
   }
 
   /** One job (the single-row statement); inside `manager`'s transaction when given. The row carries `created`. */

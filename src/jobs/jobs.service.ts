@@ -191,4 +191,5 @@ export class JobsService {
   }
 }
 
-const compareIds = (a: string, b: string): number => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
+// Ids are bigint texts without leading zeros: the shorter is the smaller, and equal lengths compare as text.
+const compareIds = (a: string, b: string): number => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
