@@ -5,7 +5,8 @@ import type { JobHandlerRegistry } from './job-handler.registry.js';
 import type { ClaimedJobRow, JobRepository } from './job.repository.js';
 import type { JobsDatabase } from './jobs-database.js';
 import { JobRun } from './processor/job-run.js';
-import { JobOutcomeWriter } from './processor/job-outcome.writer.js';
+import { JobOutcomeWriter, completionsOf } from './processor/job-outcome.writer.js';
+import { isTransientDatabaseError } from './processor/transient-error.js';
 import { JobNotificationsListener } from './processor/job-notifications.listener.js';
 import { LateWrites } from './processor/late-writes.js';
 import { LeaseKeeper } from './processor/lease-keeper.js';
@@ -138,10 +139,29 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
       let claimed: ClaimedJobRow[];
       // Before the statement: the lease it sets runs at least from here on this process's clock.
       const claimedAt = monotonicMs();
+      // The results of the handlers whose slots this claim refills go along: one round trip and one commit for both.
+      const finished = this.writer.takeCompletions();
       try {
-        claimed = await this.repository.claim(names, this.options.queues, limit, this.workerId, this.leaseMs);
+        if (finished.length === 0) {
+          claimed = await this.repository.claim(names, this.options.queues, limit, this.workerId, this.leaseMs);
+        } else {
+          const both = await this.repository.completeAndClaim(
+            completionsOf(finished),
+            names,
+            this.options.queues,
+            limit,
+            this.workerId,
+            this.leaseMs,
+          );
+          this.writer.settleTaken(finished, new Set(both.completed));
+          claimed = both.claimed;
+        }
         errorDelayMs = 100;
       } catch (error) {
+        this.writer.returnTaken(finished, error);
+        // Refused for what it held (a result Postgres cannot store, most likely): the writer stores those on their
+        // own, and the claim goes again at once without them.
+        if (finished.length > 0 && !isTransientDatabaseError(error)) continue;
         this.logger.warn(`Claim failed (${(error as Error).message}); retrying in ${errorDelayMs} ms`);
         await this.wake.wait(errorDelayMs);
         errorDelayMs = Math.min(errorDelayMs * 2, 5_000);

@@ -6,6 +6,7 @@ import type { JobRow } from './job-row.mapper.js';
 import { insertJobsStatement, insertKeylessJobsStatement } from './sql/insert-jobs.sql.js';
 import { insertJobStatement, insertKeyedJobStatement } from './sql/insert-job.sql.js';
 import { claimJobsStatement, claimQueueJobsStatement } from './sql/claim-jobs.sql.js';
+import { completeAndClaimJobsStatement, completeAndClaimQueueJobsStatement } from './sql/complete-and-claim-jobs.sql.js';
 import { heartbeatJobsStatement } from './sql/heartbeat-jobs.sql.js';
 import { completeJobsStatement } from './sql/complete-jobs.sql.js';
 import { failJobsStatement } from './sql/fail-jobs.sql.js';
@@ -80,6 +81,8 @@ export class JobRepository {
       insertOneKeyed: insertKeyedJobStatement(schema, table),
       claim: claimJobsStatement(schema, table),
       claimQueues: claimQueueJobsStatement(schema, table),
+      completeAndClaim: completeAndClaimJobsStatement(schema, table),
+      completeAndClaimQueues: completeAndClaimQueueJobsStatement(schema, table),
       heartbeat: heartbeatJobsStatement(schema, table),
       complete: completeJobsStatement(schema, table),
       fail: failJobsStatement(schema, table),
@@ -130,6 +133,33 @@ export class JobRepository {
     return queues
       ? this.rows<ClaimedJobRow>(this.statements.claimQueues, [names, limit, workerId, leaseMs, queues])
       : this.rows<ClaimedJobRow>(this.statements.claim, [names, limit, workerId, leaseMs]);
+  }
+
+  /**
+   * Stores finished jobs' results (fenced like `complete`) and claims up to `limit` jobs, in one statement. Returns
+   * the claimed rows and the ids whose result was stored.
+   */
+  async completeAndClaim(
+    finished: Array<HeldJob & { result: string | null }>,
+    names: string[],
+    queues: string[] | undefined,
+    limit: number,
+    workerId: string,
+    leaseMs: number,
+  ): Promise<{ claimed: ClaimedJobRow[]; completed: string[] }> {
+    const values: unknown[] = [names, limit, workerId, leaseMs, ids(finished), attempts(finished), finished.map((job) => job.result)];
+    if (queues) values.push(queues);
+    const rows = await this.rows<ClaimedJobRow & { completed: boolean }>(
+      queues ? this.statements.completeAndClaimQueues : this.statements.completeAndClaim,
+      values,
+    );
+    const claimed: ClaimedJobRow[] = [];
+    const completed: string[] = [];
+    for (const row of rows) {
+      if (row.completed) completed.push(String(row.id));
+      else claimed.push(row);
+    }
+    return { claimed, completed };
   }
 
   /** On `connection` when given (the processor's dedicated one), else on the pool. */
