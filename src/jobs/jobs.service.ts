@@ -61,7 +61,8 @@ export class JobsService {
 
   /**
    * Enqueues one job. With `options.manager` it joins that TypeORM transaction: the job exists only if it commits.
-   * With `options.key`, a live job holding the key is returned unchanged (`created: false`).
+   * With `options.key`, a live job holding the key is returned unchanged (`created: false`). Without either, calls
+   * made while another is being inserted share the next statement (see `EnqueueBatcher`); each gets its own result.
    */
   async enqueue<Payload = unknown>(name: string, payload?: Payload, options: EnqueueOptions = {}): Promise<EnqueueResult<Payload>> {
     const { manager, ...rest } = options;
