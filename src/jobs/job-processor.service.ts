@@ -1,12 +1,13 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { JobProcessingOptions } from './interfaces/jobs-module-options.interface.js';
 import type { JobHandlerRegistry } from './job-handler.registry.js';
 import type { ClaimedJobRow, JobRepository } from './job.repository.js';
 import type { JobsDatabase } from './jobs-database.js';
 import type { JobEvents } from './events/job-events.js';
 import { JobRun } from './processor/job-run.js';
-import { JobOutcomeWriter } from './processor/job-outcome.writer.js';
+import { JobOutcomeWriter, completionsOf } from './processor/job-outcome.writer.js';
+import { isTransientDatabaseError } from './processor/transient-error.js';
 import { JobNotificationsListener } from './processor/job-notifications.listener.js';
 import { LateWrites } from './processor/late-writes.js';
 import { LeaseKeeper } from './processor/lease-keeper.js';
@@ -38,7 +39,10 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
   readonly workerId = createWorkerId();
   private readonly concurrency: number;
   private readonly leaseMs: number;
+  /** Jobs this process holds: handlers running, and settled ones whose outcome is not stored yet. */
   private readonly active = new Map<string, JobRun>();
+  /** Handlers whose promise has not settled: what `concurrency` bounds. */
+  private handlersRunning = 0;
   private readonly wake = new WakeSignal();
   private readonly lateWrites: LateWrites;
   private readonly outcomes: JobOutcomes;
@@ -125,20 +129,42 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
     let errorDelayMs = 100;
     while (!this.stopping) {
       this.lastLoopAt = Date.now();
-      const free = this.concurrency - this.active.size;
-      if (free <= 0 || names.length === 0 || !this.leases.healthy) {
+      if (this.freeSlots() <= 0 || names.length === 0 || !this.leases.healthy) {
         await this.wake.wait(pollMs);
         continue;
       }
       this.wake.reset();
+      // Handlers that settle in this turn of the event loop free their slots together: one claim takes them all.
+      await yieldToEventLoop();
+      const limit = this.freeSlots();
+      if (this.stopping || limit <= 0) continue;
       let claimed: ClaimedJobRow[];
       // Before the statement: the lease it sets runs at least from here on this process's clock.
       const claimedAt = monotonicMs();
+      // The results of the handlers whose slots this claim refills go along: one round trip and one commit for both.
+      const finished = this.writer.takeCompletions();
       try {
-        claimed = await this.repository.claim(names, this.options.queues, free, this.workerId, this.leaseMs);
+        if (finished.length === 0) {
+          claimed = await this.repository.claim(names, this.options.queues, limit, this.workerId, this.leaseMs);
+        } else {
+          const both = await this.repository.completeAndClaim(
+            completionsOf(finished),
+            names,
+            this.options.queues,
+            limit,
+            this.workerId,
+            this.leaseMs,
+          );
+          this.writer.settleTaken(finished, new Set(both.completed));
+          claimed = both.claimed;
+        }
         this.events.claimed(claimed.length, monotonicMs() - claimedAt);
         errorDelayMs = 100;
       } catch (error) {
+        this.writer.returnTaken(finished, error);
+        // Refused for what it held (a result Postgres cannot store, most likely): the writer stores those on their
+        // own, and the claim goes again at once without them.
+        if (finished.length > 0 && !isTransientDatabaseError(error)) continue;
         this.logger.warn(`Claim failed (${(error as Error).message}); retrying in ${errorDelayMs} ms`);
         await this.wake.wait(errorDelayMs);
         errorDelayMs = Math.min(errorDelayMs * 2, 5_000);
@@ -149,11 +175,21 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
         await Promise.all(claimed.map((row) => this.writer.submit({ kind: 'released', job: { id: row.id, attempt: row.attempts } })));
         break;
       }
-      this.backlog = claimed.length === free;
-      claimed.sort((a, b) => a.priority - b.priority);
+      this.backlog = claimed.length === limit;
+      if (claimed.length > 1) claimed.sort((a, b) => a.priority - b.priority);
       for (const row of claimed) this.run(row, claimedAt);
       if (!this.backlog) await this.wake.wait(pollMs);
     }
+  }
+
+  /**
+   * Slots for new claims: `concurrency` bounds the handlers running at once. A settled handler frees its slot before
+   * its outcome is stored (outcomes are written in batches while the next jobs run), but the jobs held while their
+   * outcome waits for the database count too, so that a slow database never lets this process hold more than twice
+   * `concurrency` jobs.
+   */
+  private freeSlots(): number {
+    return Math.min(this.concurrency - this.handlersRunning, 2 * this.concurrency - this.active.size);
   }
 
   private run(row: ClaimedJobRow, claimedAt: number): void {
@@ -164,6 +200,7 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
       onProgressRejected: (rejected) => this.lateWrites.record('progress', [rejected.held]),
     });
     this.active.set(run.jobId, run);
+    this.handlersRunning += 1;
     this.leases.sync();
     void this.execute(run);
   }
@@ -178,7 +215,9 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
     }
     run.finish();
     const durationMs = performance.now() - startedAt;
+    this.handlersRunning -= 1;
     this.leases.sync();
+    if (this.backlog) this.wake.fire();
     // The run stays active (its lease renewed) until its outcome is stored, however long the database takes; a write
     // the fence rejects is logged and counted by the writer. A run whose renewal found the job taken over writes
     // nothing: the fence would reject it (that renewal was counted).

@@ -3,8 +3,10 @@ import type { EntityManager } from 'typeorm';
 import type { ClientBase } from 'pg';
 import { JobsDatabase } from './jobs-database.js';
 import type { JobRow } from './job-row.mapper.js';
-import { insertJobsStatement } from './sql/insert-jobs.sql.js';
+import { insertJobsStatement, insertKeylessJobsStatement } from './sql/insert-jobs.sql.js';
+import { insertJobStatement, insertKeyedJobStatement } from './sql/insert-job.sql.js';
 import { claimJobsStatement, claimQueueJobsStatement } from './sql/claim-jobs.sql.js';
+import { completeAndClaimJobsStatement, completeAndClaimQueueJobsStatement } from './sql/complete-and-claim-jobs.sql.js';
 import { heartbeatJobsStatement } from './sql/heartbeat-jobs.sql.js';
 import { completeJobsStatement } from './sql/complete-jobs.sql.js';
 import { failJobsStatement } from './sql/fail-jobs.sql.js';
@@ -74,8 +76,13 @@ export class JobRepository {
     const { schema, table } = database;
     this.statements = {
       insert: insertJobsStatement(schema, table),
+      insertKeyless: insertKeylessJobsStatement(schema, table),
+      insertOne: insertJobStatement(schema, table),
+      insertOneKeyed: insertKeyedJobStatement(schema, table),
       claim: claimJobsStatement(schema, table),
       claimQueues: claimQueueJobsStatement(schema, table),
+      completeAndClaim: completeAndClaimJobsStatement(schema, table),
+      completeAndClaimQueues: completeAndClaimQueueJobsStatement(schema, table),
       heartbeat: heartbeatJobsStatement(schema, table),
       complete: completeJobsStatement(schema, table),
       fail: failJobsStatement(schema, table),
@@ -101,19 +108,58 @@ export class JobRepository {
       jobs.map((job) => job.runAt),
       jobs.map((job) => job.delayMs),
       jobs.map((job) => job.key),
-      this.database.wakeChannel,
     ];
+    const keyed = jobs.some((job) => job.key !== null);
+    return this.inserted(keyed ? this.statements.insert : this.statements.insertKeyless, values, manager);
+  }
+
+  /** One job (the single-row statement); inside `manager`'s transaction when given. The row carries `created`. */
+  async insertOne(job: NewJobRow, manager?: EntityManager): Promise<JobRow & { created: boolean }> {
+    const statement = job.key === null ? this.statements.insertOne : this.statements.insertOneKeyed;
+    const values = [job.name, job.queue, job.priority, job.payload, job.maxAttempts, job.runAt, job.delayMs, job.key];
+    return (await this.inserted(statement, values, manager))[0];
+  }
+
+  private async inserted(statement: Statement, values: unknown[], manager?: EntityManager) {
+    values.push(this.database.wakeChannel);
     if (manager) {
       // The caller's transaction: its connection, so the jobs commit or roll back with its own writes.
-      return (await manager.query(this.statements.insert.text, values)) as Array<JobRow & { created: boolean }>;
+      return (await manager.query(statement.text, values)) as Array<JobRow & { created: boolean }>;
     }
-    return this.rows(this.statements.insert, values);
+    return this.rows<JobRow & { created: boolean }>(statement, values);
   }
 
   claim(names: string[], queues: string[] | undefined, limit: number, workerId: string, leaseMs: number) {
     return queues
       ? this.rows<ClaimedJobRow>(this.statements.claimQueues, [names, limit, workerId, leaseMs, queues])
       : this.rows<ClaimedJobRow>(this.statements.claim, [names, limit, workerId, leaseMs]);
+  }
+
+  /**
+   * Stores finished jobs' results (fenced like `complete`) and claims up to `limit` jobs, in one statement. Returns
+   * the claimed rows and the ids whose result was stored.
+   */
+  async completeAndClaim(
+    finished: Array<HeldJob & { result: string | null }>,
+    names: string[],
+    queues: string[] | undefined,
+    limit: number,
+    workerId: string,
+    leaseMs: number,
+  ): Promise<{ claimed: ClaimedJobRow[]; completed: string[] }> {
+    const values: unknown[] = [names, limit, workerId, leaseMs, ids(finished), attempts(finished), finished.map((job) => job.result)];
+    if (queues) values.push(queues);
+    const rows = await this.rows<ClaimedJobRow & { completed: boolean }>(
+      queues ? this.statements.completeAndClaimQueues : this.statements.completeAndClaim,
+      values,
+    );
+    const claimed: ClaimedJobRow[] = [];
+    const completed: string[] = [];
+    for (const row of rows) {
+      if (row.completed) completed.push(String(row.id));
+      else claimed.push(row);
+    }
+    return { claimed, completed };
   }
 
   /** On `connection` when given (the processor's dedicated one), else on the pool. */

@@ -5,7 +5,8 @@ import type { EnqueueOptions, EnqueueRequest, EnqueueResult } from './interfaces
 import type { Job } from './interfaces/job.interface.js';
 import { JOB_STATUSES, type JobStatus } from './interfaces/job-status.js';
 import { JobHandlerRegistry } from './job-handler.registry.js';
-import { JobRepository } from './job.repository.js';
+import { JobRepository, type NewJobRow } from './job.repository.js';
+import { EnqueueBatcher } from './enqueue-batcher.js';
 import { JobsDatabase } from './jobs-database.js';
 import { JobEvents } from './events/job-events.js';
 import { toJob } from './job-row.mapper.js';
@@ -37,6 +38,11 @@ export class JobsService {
   private readonly payloadLimits: PayloadLimits;
   private readonly maxBatchSize: number;
   private readonly maxPageSize: number;
+  /** Concurrent autocommit enqueues without a key share statements (see `EnqueueBatcher`). */
+  private readonly batcher = new EnqueueBatcher<NewJobRow, EnqueueResult>(
+    (row) => this.insertOne(row),
+    (rows) => this.insertRows(rows),
+  );
 
   constructor(
     @Inject(JOBS_MODULE_OPTIONS) options: JobsModuleOptions,
@@ -57,12 +63,15 @@ export class JobsService {
 
   /**
    * Enqueues one job. With `options.manager` it joins that TypeORM transaction: the job exists only if it commits.
-   * With `options.key`, a live job holding the key is returned unchanged (`created: false`).
+   * With `options.key`, a live job holding the key is returned unchanged (`created: false`). Without either, calls
+   * made while another is being inserted share the next statement (see `EnqueueBatcher`); each gets its own result.
    */
   async enqueue<Payload = unknown>(name: string, payload?: Payload, options: EnqueueOptions = {}): Promise<EnqueueResult<Payload>> {
     const { manager, ...rest } = options;
-    const [result] = await this.insert([{ ...rest, name, payload }], manager, '');
-    return result as EnqueueResult<Payload>;
+    const row = await toNewJobRow({ ...rest, name, payload }, this.registry, this.payloadLimits);
+    this.assertReady();
+    if (manager || row.key !== null) return this.insertOne(row, manager) as Promise<EnqueueResult<Payload>>;
+    return this.batcher.add(row) as Promise<EnqueueResult<Payload>>;
   }
 
   /**
@@ -149,6 +158,17 @@ export class JobsService {
       ),
     );
     this.assertReady();
+    return this.insertRows(rows, manager);
+  }
+
+  private async insertOne(row: NewJobRow, manager?: EnqueueOptions['manager']): Promise<EnqueueResult> {
+    const inserted = await this.repository.insertOne(row, manager);
+    this.events.enqueued([inserted]);
+    return { job: toJob(inserted), created: inserted.created };
+  }
+
+  /** One statement for all rows; the results in input order. */
+  private async insertRows(rows: NewJobRow[], manager?: EnqueueOptions['manager']): Promise<EnqueueResult[]> {
     // One key twice in one batch: the first wins; the later ones resolve to its row.
     const firstWithKey = new Map<string, number>();
     const unique = rows.filter((row, index) => {
@@ -176,4 +196,5 @@ export class JobsService {
   }
 }
 
-const compareIds = (a: string, b: string): number => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
+// Ids are bigint texts without leading zeros: the shorter is the smaller, and equal lengths compare as text.
+const compareIds = (a: string, b: string): number => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);

@@ -88,16 +88,16 @@ describe('JobOutcomeWriter', () => {
     const repository = new FakeRepository();
     for (const id of ['1', '2', '3', '4']) repository.hold(id);
     const { writer, lateWrites } = writerFor(repository);
-    // The first submit starts a write at once; the next three are batched into one statement behind it.
+    // Outcomes submitted in one turn of the event loop share one statement.
     const written = await Promise.all([completed('1'), completed('2'), completed('3', 'refused'), completed('4')].map((outcome) => writer.submit(outcome)));
 
     expect(written).toEqual([true, true, true, true]);
     expect(repository.rows.get('3')).toMatchObject({ status: 'pending', message: expect.stringMatching(/could not be stored: new row violates check constraint/) });
     for (const id of ['1', '2', '4']) expect(repository.rows.get(id)?.status).toBe('completed');
-    // The batch [2, 3, 4] failed, then went row by row.
+    // The batch [1, 2, 3, 4] failed, then went row by row.
     expect(repository.calls.map((call) => `${call.op}:${call.ids.join(',')}`)).toEqual([
+      'complete:1,2,3,4',
       'complete:1',
-      'complete:2,3,4',
       'complete:2',
       'complete:3',
       'complete:4',
@@ -140,5 +140,53 @@ describe('JobOutcomeWriter', () => {
     expect(await writer.submit(completed('6'))).toBe(false);
     expect(lateWrites.rejected).toBe(2);
     expect(repository.rows.get('6')).toMatchObject({ status: 'processing', worker_id: 'other:2:def', attempts: 2 });
+  });
+
+  it('hands first-try completions to a claim that takes them along, and settles what that statement stored', async () => {
+    const repository = new FakeRepository();
+    for (const id of ['1', '2']) repository.hold(id);
+    repository.rows.set('3', { id: '3', status: 'processing', worker_id: 'other:2:def', attempts: 1 });
+    const { writer, lateWrites } = writerFor(repository);
+    const submitted = ['1', '2', '3'].map((id) => writer.submit(completed(id)));
+    const failure = writer.submit({ kind: 'failed', job: { id: '2', attempt: 9, message: 'x', stack: null, retryDelayMs: 0 } });
+
+    const taken = writer.takeCompletions();
+    expect(taken.map((item) => item.outcome.job.id)).toEqual(['1', '2', '3']);
+    // The claim's statement stored 1 and 2; 3 belongs to another worker.
+    writer.settleTaken(taken, new Set(['1', '2']));
+    expect(await Promise.all(submitted)).toEqual([true, true, false]);
+    expect(await failure).toBe(false);
+    expect(lateWrites.rejected).toBe(2);
+    // The failure stayed with the writer; the completions never went through it.
+    expect(repository.calls.map((call) => call.op)).toEqual(['fail']);
+  });
+
+  it('writes taken completions itself, each on its own terms, when the statement carrying them was refused', async () => {
+    const repository = new FakeRepository();
+    for (const id of ['1', '2']) repository.hold(id);
+    const { writer, lateWrites } = writerFor(repository);
+    const submitted = [completed('1'), completed('2', 'refused')].map((outcome) => writer.submit(outcome));
+
+    const taken = writer.takeCompletions();
+    writer.returnTaken(taken, Object.assign(new Error('new row violates check constraint "no_refused"'), { code: '23514' }));
+    expect(writer.takeCompletions()).toEqual([]);
+    expect(await Promise.all(submitted)).toEqual([true, true]);
+    expect(repository.rows.get('1')?.status).toBe('completed');
+    expect(repository.rows.get('2')).toMatchObject({ status: 'pending', message: expect.stringMatching(/could not be stored/) });
+    expect(lateWrites.rejected).toBe(0);
+  });
+
+  it('retries taken completions whose statement lost its connection, recognising one that had committed', async () => {
+    const repository = new FakeRepository();
+    repository.hold('4');
+    const { writer, lateWrites } = writerFor(repository);
+    const submitted = writer.submit(completed('4'));
+
+    const taken = writer.takeCompletions();
+    // The statement committed, then the connection dropped before its answer.
+    await repository.complete([{ id: '4', attempt: 1, result: null }]);
+    writer.returnTaken(taken, Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' }));
+    expect(await submitted).toBe(true);
+    expect(lateWrites.rejected).toBe(0);
   });
 });

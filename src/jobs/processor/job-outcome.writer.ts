@@ -11,14 +11,23 @@ export type JobOutcome =
   | { kind: 'released'; job: HeldJob }
   | { kind: 'cancelled'; job: HeldJob };
 
-interface Pending {
+export interface Pending {
   outcome: JobOutcome;
   done: (written: boolean) => void;
   /** A try failed on a dropped connection: that try may have committed before the answer was lost. */
   retried: boolean;
   /** Already a replacement for an outcome Postgres refused: not replaced again. */
   replacement: boolean;
+  /** Postgres refused a statement that carried it along with a claim: it is written by the writer alone. */
+  standalone?: boolean;
 }
+
+/** Completions the claim loop took along (see `takeCompletions`), to be settled with `settleTaken`/`returnTaken`. */
+export type TakenCompletions = readonly Pending[];
+
+/** What `JobRepository.completeAndClaim` stores for taken completions. */
+export const completionsOf = (taken: TakenCompletions) =>
+  taken.map(({ outcome }) => ({ ...outcome.job, result: outcome.kind === 'completed' ? outcome.result : null }));
 
 const WRITE_KIND: Record<JobOutcome['kind'], FencedWriteKind> = {
   completed: 'complete',
@@ -60,11 +69,59 @@ export class JobOutcomeWriter {
 
   private enqueue(item: Pending): void {
     this.queue.push(item);
-    if (!this.flushing) void this.flush();
+    if (this.flushing) return;
+    this.flushing = true;
+    // Handlers that settle in the same turn of the event loop share one statement. Two turns: a claim sent in the
+    // next turn (the claim loop yields once) takes the completions along instead (`takeCompletions`).
+    setImmediate(() => setImmediate(() => void this.flush()));
+  }
+
+  /**
+   * Completions waiting for their first write, taken out of the queue so that the caller writes them in its own
+   * statement (`JobRepository.completeAndClaim`); it must hand every one back to `settleTaken` or `returnTaken`.
+   */
+  takeCompletions(): TakenCompletions {
+    if (this.queue.length === 0) return [];
+    const taken: Pending[] = [];
+    const kept: Pending[] = [];
+    for (const item of this.queue) {
+      const alone = item.retried || item.replacement || item.standalone || item.outcome.kind !== 'completed';
+      (alone ? kept : taken).push(item);
+    }
+    this.queue = kept;
+    return taken;
+  }
+
+  /** The statement that carried them succeeded: `written` are the ids it stored; the others were fenced out. */
+  settleTaken(taken: TakenCompletions, written: ReadonlySet<string>): void {
+    if (taken.length === 0) return;
+    const fenced: Pending[] = [];
+    for (const item of taken) {
+      if (written.has(item.outcome.job.id)) item.done(true);
+      else fenced.push(item);
+    }
+    if (fenced.length > 0) void this.settleFenced(fenced);
+  }
+
+  /**
+   * The statement that carried them failed: the writer takes them over. After a dropped connection they are
+   * retried like any write (it may have committed); after any other error each is written on its own terms, so
+   * that a row Postgres refuses fails alone.
+   */
+  returnTaken(taken: TakenCompletions, error: unknown): void {
+    if (taken.length === 0) return;
+    const transient = isTransientDatabaseError(error);
+    for (const item of taken) {
+      if (transient) item.retried = true;
+      else item.standalone = true;
+    }
+    this.queue = [...taken, ...this.queue];
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
     let delayMs = 100;
     while (this.queue.length > 0) {
       const batch = this.queue;

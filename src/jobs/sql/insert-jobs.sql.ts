@@ -1,6 +1,24 @@
 import { statement } from './statement.js';
 import { qualifiedJobColumns } from './job-columns.js';
 
+const insertMany = (schema: string, table: string, operation: string, onConflict: string) =>
+  statement(
+    schema,
+    operation,
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[], $5::int[], $6::timestamptz[], $7::bigint[], $8::text[])
+         WITH ORDINALITY AS i(name, queue, priority, payload, max_attempts, run_at, delay_ms, key, ord)
+     ), inserted AS (
+       INSERT INTO ${table} AS j (name, queue, priority, payload, max_attempts, run_at, key)
+       SELECT name, queue, priority, payload, max_attempts,
+              COALESCE(run_at, now() + make_interval(secs => COALESCE(delay_ms, 0) / 1000.0)), key
+         FROM input ORDER BY ord
+       ${onConflict}
+       RETURNING ${qualifiedJobColumns('j')}, (j.xmax = 0) AS created
+     ), wake AS (SELECT pg_notify($9, ''))
+     SELECT inserted.* FROM inserted, wake`,
+  );
+
 /**
  * Inserts a batch of jobs, one row per array element, in input order (ids ascend with it).
  * Dedup: a key held by a live (pending or processing) job resolves to that job; `DO UPDATE` returns it in the same
@@ -12,20 +30,15 @@ import { qualifiedJobColumns } from './job-columns.js';
  * $7 delays in ms (null = now), $8 keys, $9 wake channel.
  */
 export const insertJobsStatement = (schema: string, table: string) =>
-  statement(
+  insertMany(
     schema,
+    table,
     'insert',
-    `WITH input AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[], $5::int[], $6::timestamptz[], $7::bigint[], $8::text[])
-         WITH ORDINALITY AS i(name, queue, priority, payload, max_attempts, run_at, delay_ms, key, ord)
-     ), inserted AS (
-       INSERT INTO ${table} AS j (name, queue, priority, payload, max_attempts, run_at, key)
-       SELECT name, queue, priority, payload, max_attempts,
-              COALESCE(run_at, now() + make_interval(secs => COALESCE(delay_ms, 0) / 1000.0)), key
-         FROM input ORDER BY ord
-       ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('pending', 'processing')
-       DO UPDATE SET key = EXCLUDED.key
-       RETURNING ${qualifiedJobColumns('j')}, (j.xmax = 0) AS created
-     ), wake AS (SELECT pg_notify($9, ''))
-     SELECT inserted.* FROM inserted, wake`,
+    `ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('pending', 'processing') DO UPDATE SET key = EXCLUDED.key`,
   );
+
+/**
+ * The same for a batch in which no job has a key: no unique index applies to its rows, so the plain insert skips
+ * the speculative insertion (a lock and a second pass per row) that ON CONFLICT costs.
+ */
+export const insertKeylessJobsStatement = (schema: string, table: string) => insertMany(schema, table, 'insert-keyless', '');

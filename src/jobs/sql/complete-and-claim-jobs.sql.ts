@@ -1,0 +1,45 @@
+import { statement } from './statement.js';
+
+const completeAndClaim = (schema: string, table: string, operation: string, queueFilter: string) =>
+  statement(
+    schema,
+    operation,
+    `WITH completed AS (
+       UPDATE ${table} AS j
+          SET status = 'completed', result = c.result, progress = 100, finished_at = now(), locked_until = NULL
+         FROM unnest($5::bigint[], $6::int[], $7::jsonb[]) AS c(id, attempt, result)
+        WHERE j.id = c.id AND j.attempts = c.attempt AND j.worker_id = $3 AND j.status = 'processing'
+       RETURNING j.id
+     ), due AS (
+       SELECT id FROM ${table}
+        WHERE status = 'pending' AND run_at <= now() AND name = ANY($1::text[]) ${queueFilter}
+        ORDER BY priority, run_at, id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+     ), claimed AS (
+       UPDATE ${table} AS j
+          SET status = 'processing', attempts = j.attempts + 1, worker_id = $3,
+              locked_until = now() + make_interval(secs => $4 / 1000.0), started_at = now(), progress = 0
+         FROM due
+        WHERE j.id = due.id
+       RETURNING j.id, j.name, j.queue, j.priority, j.payload, j.attempts, j.max_attempts
+     )
+     SELECT claimed.*, false AS completed FROM claimed
+     UNION ALL
+     SELECT id, NULL::text, NULL::text, NULL::int, NULL::jsonb, NULL::int, NULL::int, true FROM completed`,
+  );
+
+/**
+ * `complete-jobs` and `claim-jobs` in one statement, for a processor whose handlers just finished: the results of
+ * the finished jobs are stored and their slots refilled in one round trip and one commit. Both parts keep their
+ * rules: the completion is fenced (only rows still `processing` under this worker and attempt), the claim takes
+ * pending rows in priority order through `jobs_claim_idx`. The two never touch one row: the claim takes `pending`
+ * rows, the completion `processing` ones. Rows come back with `completed` true for each stored result (its id only)
+ * and false for each claimed job.
+ * Locks: row locks on this worker's finished rows; FOR UPDATE SKIP LOCKED on the rows it claims.
+ * $1 names, $2 limit, $3 worker id, $4 lease ms, $5 ids, $6 attempts, $7 results (json text), $8 queues (variant).
+ */
+export const completeAndClaimJobsStatement = (schema: string, table: string) =>
+  completeAndClaim(schema, table, 'complete-and-claim', '');
+export const completeAndClaimQueueJobsStatement = (schema: string, table: string) =>
+  completeAndClaim(schema, table, 'complete-and-claim-queues', 'AND queue = ANY($8::text[])');
