@@ -94,7 +94,7 @@ describe('GET /metrics after a known set of jobs', () => {
     expect(valueOf(samples, 'jobs_late_writes_rejected_total')).toBe(0);
   });
 
-  it('times every attempt by outcome in job_duration_seconds, and every claim', () => {
+  it('times every attempt by outcome in job_duration_seconds, its wait in job_wait_seconds, and every claim', () => {
     const count = (labels: Record<string, string>) => valueOf(samples, 'job_duration_seconds_count', labels);
     expect(count({ ...echo, outcome: 'completed' })).toBe(ECHOES);
     expect(count({ ...fail, outcome: 'completed' })).toBe(FLAKY);
@@ -103,6 +103,12 @@ describe('GET /metrics after a known set of jobs', () => {
     // The +Inf bucket holds every observation.
     expect(valueOf(samples, 'job_duration_seconds_bucket', { ...echo, outcome: 'completed', le: '+Inf' })).toBe(ECHOES);
     expect(valueOf(samples, 'job_duration_seconds_sum', { ...echo, outcome: 'completed' })).toBeGreaterThanOrEqual(0);
+    // Each attempt's wait from due to claim, by queue: one observation per claimed job, none negative.
+    const attempts = ECHOES + FLAKY * 2 + BROKEN * BROKEN_ATTEMPTS;
+    expect(valueOf(samples, 'job_wait_seconds_count', { queue: 'default' })).toBe(attempts);
+    expect(valueOf(samples, 'job_wait_seconds_bucket', { queue: 'default', le: '+Inf' })).toBe(attempts);
+    expect(valueOf(samples, 'job_wait_seconds_sum', { queue: 'default' })).toBeGreaterThanOrEqual(0);
+    expect(valueOf(samples, 'job_wait_seconds_sum', { queue: 'default' })).toBeLessThan(attempts * 10);
     // Claims are also made when nothing is due (each poll), so at least one per claimed batch.
     expect(valueOf(samples, 'jobs_claim_duration_seconds_count')).toBeGreaterThanOrEqual(1);
   });

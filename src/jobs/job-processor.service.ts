@@ -200,6 +200,7 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
       onProgressRejected: (rejected) => this.lateWrites.record('progress', [rejected.held]),
     });
     this.active.set(run.jobId, run);
+    this.events.started(row.queue, row.name, row.waited_ms);
     this.handlersRunning += 1;
     this.leases.sync();
     void this.execute(run);

@@ -42,6 +42,8 @@ export interface ClaimedJobRow {
   payload: unknown;
   attempts: number;
   max_attempts: number;
+  /** How long the job had been due when claimed, in ms (database clock). */
+  waited_ms: number;
 }
 
 /** One fenced write target: the job and the attempt this worker holds. */

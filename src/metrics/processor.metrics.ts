@@ -8,6 +8,8 @@ import { MetricsRegistry } from './metrics.registry.js';
 /** Handler run times: from milliseconds to an hour, since jobs range from an echo to a nightly report. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 /** One claim statement: milliseconds when healthy; the top buckets show a database under strain. */
+/** Due to started: milliseconds when workers keep up; minutes and more when a backlog builds. */
+const WAIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 const CLAIM_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /**
@@ -48,6 +50,13 @@ export class ProcessorMetrics implements OnModuleDestroy {
       buckets: CLAIM_BUCKETS,
       registers,
     });
+    const waited = new Histogram({
+      name: 'job_wait_seconds',
+      help: 'How long the jobs this process claimed had been due (run-at to claim, database clock): the delay users feel.',
+      labelNames: ['queue'] as const,
+      buckets: WAIT_BUCKETS,
+      registers,
+    });
     const rescued = new Counter({
       name: 'jobs_lease_rescued_total',
       help: "Jobs whose expired lease this process's sweep returned (to pending, or to failed after their last attempt).",
@@ -58,6 +67,7 @@ export class ProcessorMetrics implements OnModuleDestroy {
         claimed.inc(count);
         claimDuration.observe(claimMs / 1000);
       },
+      started: (queue, _name, waitedMs) => waited.observe({ queue }, Math.max(0, waitedMs) / 1000),
       settled: (job, outcome, durationMs) => {
         byOutcome[outcome]?.inc({ queue: job.queue, name: job.name });
         duration.observe({ queue: job.queue, name: job.name, outcome }, durationMs / 1000);

@@ -25,6 +25,8 @@ export interface JobEventListener {
   enqueued?(queue: string, name: string, count: number): void;
   /** One claim statement took `count` jobs (0 included) in `claimMs` milliseconds. */
   claimed?(count: number, claimMs: number): void;
+  /** A claimed job's handler starts; it had been due for `waitedMs` milliseconds (database clock). */
+  started?(queue: string, name: string, waitedMs: number): void;
   /** An attempt's outcome was stored; its handler ran for `durationMs` milliseconds. */
   settled?(job: JobEventSubject, outcome: JobAttemptOutcome, durationMs: number): void;
   /** This process's lease sweep returned `count` jobs whose worker stopped renewing their lease. */
@@ -67,6 +69,10 @@ export class JobEvents {
 
   claimed(count: number, claimMs: number): void {
     for (const listener of this.listeners) listener.claimed?.(count, claimMs);
+  }
+
+  started(queue: string, name: string, waitedMs: number): void {
+    for (const listener of this.listeners) listener.started?.(queue, name, waitedMs);
   }
 
   /**

@@ -22,11 +22,12 @@ const completeAndClaim = (schema: string, table: string, operation: string, queu
               locked_until = now() + make_interval(secs => $4 / 1000.0), started_at = now(), progress = 0
          FROM due
         WHERE j.id = due.id
-       RETURNING j.id, j.name, j.queue, j.priority, j.payload, j.attempts, j.max_attempts
+       RETURNING j.id, j.name, j.queue, j.priority, j.payload, j.attempts, j.max_attempts,
+                 (extract(epoch FROM now() - j.run_at) * 1000)::float8 AS waited_ms
      )
      SELECT claimed.*, false AS completed FROM claimed
      UNION ALL
-     SELECT id, NULL::text, NULL::text, NULL::int, NULL::jsonb, NULL::int, NULL::int, true FROM completed`,
+     SELECT id, NULL::text, NULL::text, NULL::int, NULL::jsonb, NULL::int, NULL::int, NULL::float8, true FROM completed`,
   );
 
 /**
