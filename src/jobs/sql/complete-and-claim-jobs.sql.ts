@@ -1,6 +1,7 @@
 import { statement } from './statement.js';
+import { claimDueJobsUpdate, dueJobsQuery, queueFilter } from './claim-jobs.sql.js';
 
-const completeAndClaim = (schema: string, table: string, operation: string, queueFilter: string) =>
+const completeAndClaim = (schema: string, table: string, operation: string, dueFilter: string) =>
   statement(
     schema,
     operation,
@@ -10,21 +11,8 @@ const completeAndClaim = (schema: string, table: string, operation: string, queu
          FROM unnest($5::bigint[], $6::int[], $7::jsonb[]) AS c(id, attempt, result)
         WHERE j.id = c.id AND j.attempts = c.attempt AND j.worker_id = $3 AND j.status = 'processing'
        RETURNING j.id
-     ), due AS (
-       SELECT id FROM ${table}
-        WHERE status = 'pending' AND run_at <= now() AND name = ANY($1::text[]) ${queueFilter}
-        ORDER BY priority, run_at, id
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED
-     ), claimed AS (
-       UPDATE ${table} AS j
-          SET status = 'processing', attempts = j.attempts + 1, worker_id = $3,
-              locked_until = now() + make_interval(secs => $4 / 1000.0), started_at = now(), progress = 0
-         FROM due
-        WHERE j.id = due.id
-       RETURNING j.id, j.name, j.queue, j.priority, j.payload, j.attempts, j.max_attempts,
-                 (extract(epoch FROM now() - j.run_at) * 1000)::float8 AS waited_ms
-     )
+     ), due AS (${dueJobsQuery(table, dueFilter)}),
+     claimed AS (${claimDueJobsUpdate(table)})
      SELECT claimed.*, false AS completed FROM claimed
      UNION ALL
      SELECT id, NULL::text, NULL::text, NULL::int, NULL::jsonb, NULL::int, NULL::int, NULL::float8, true FROM completed`,
@@ -43,4 +31,4 @@ const completeAndClaim = (schema: string, table: string, operation: string, queu
 export const completeAndClaimJobsStatement = (schema: string, table: string) =>
   completeAndClaim(schema, table, 'complete-and-claim', '');
 export const completeAndClaimQueueJobsStatement = (schema: string, table: string) =>
-  completeAndClaim(schema, table, 'complete-and-claim-queues', 'AND queue = ANY($8::text[])');
+  completeAndClaim(schema, table, 'complete-and-claim-queues', queueFilter(8));

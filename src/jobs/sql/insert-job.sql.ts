@@ -1,5 +1,6 @@
 import { statement } from './statement.js';
 import { qualifiedJobColumns } from './job-columns.js';
+import { ON_LIVE_KEY_CONFLICT } from './insert-jobs.sql.js';
 
 const insertOne = (schema: string, table: string, operation: string, onConflict: string) =>
   statement(
@@ -36,5 +37,5 @@ export const insertKeyedJobStatement = (schema: string, table: string) =>
     schema,
     table,
     'insert-one-keyed',
-    `ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('pending', 'processing') DO UPDATE SET key = EXCLUDED.key`,
+    ON_LIVE_KEY_CONFLICT,
   );

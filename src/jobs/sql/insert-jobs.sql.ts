@@ -1,6 +1,13 @@
 import { statement } from './statement.js';
 import { qualifiedJobColumns } from './job-columns.js';
 
+/**
+ * The dedup rule of every insert with a key: a key held by a live (pending or processing) job resolves to that job.
+ * `DO UPDATE` (a no-op write) makes the statement return the existing row, and wait for a concurrent inserter of the
+ * same key to commit, so concurrent enqueues never create two. The predicate matches `jobs_key_active_idx`.
+ */
+export const ON_LIVE_KEY_CONFLICT = `ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('pending', 'processing') DO UPDATE SET key = EXCLUDED.key`;
+
 const insertMany = (schema: string, table: string, operation: string, onConflict: string) =>
   statement(
     schema,
@@ -34,7 +41,7 @@ export const insertJobsStatement = (schema: string, table: string) =>
     schema,
     table,
     'insert',
-    `ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('pending', 'processing') DO UPDATE SET key = EXCLUDED.key`,
+    ON_LIVE_KEY_CONFLICT,
   );
 
 /**
