@@ -39,8 +39,8 @@ async function explain(title, statement, values) {
   return `### ${title}\n\n\`\`\`\n${plan.map((row) => row['QUERY PLAN']).join('\n')}\n\`\`\`\n`;
 }
 
-const claim = claimJobsStatement('jobs', TABLE);
-const both = completeAndClaimJobsStatement('jobs', TABLE);
+const claim = claimJobsStatement('jobs', TABLE, 50);
+const both = completeAndClaimJobsStatement('jobs', TABLE, 50);
 const worker = 'bench:explain';
 const out = [
   `PostgreSQL ${version}; ${rows.toLocaleString('en-US')} completed jobs and ${pending.toLocaleString('en-US')} pending ones; VACUUM ANALYZE done.\n`,

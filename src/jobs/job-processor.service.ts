@@ -145,13 +145,14 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
       const finished = this.writer.takeCompletions();
       try {
         if (finished.length === 0) {
-          claimed = await this.repository.claim(names, this.options.queues, limit, this.workerId, this.leaseMs);
+          claimed = await this.repository.claim(names, this.options.queues, limit, this.concurrency, this.workerId, this.leaseMs);
         } else {
           const both = await this.repository.completeAndClaim(
             completionsOf(finished),
             names,
             this.options.queues,
             limit,
+            this.concurrency,
             this.workerId,
             this.leaseMs,
           );

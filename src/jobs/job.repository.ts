@@ -66,6 +66,13 @@ export interface FailedAttempt extends HeldJob {
   retryDelayMs: number;
 }
 
+interface ClaimStatements {
+  claim: Statement;
+  claimQueues: Statement;
+  completeAndClaim: Statement;
+  completeAndClaimQueues: Statement;
+}
+
 /**
  * Every statement on the jobs table. Hot-path statements are named (prepared once per connection) and take arrays,
  * so one round trip serves a whole batch.
@@ -73,6 +80,7 @@ export interface FailedAttempt extends HeldJob {
 @Injectable()
 export class JobRepository {
   private readonly statements: Record<string, Statement>;
+  private readonly claimStatementsByCap = new Map<number, ClaimStatements>();
 
   constructor(private readonly database: JobsDatabase) {
     const { schema, table } = database;
@@ -81,10 +89,6 @@ export class JobRepository {
       insertKeyless: insertKeylessJobsStatement(schema, table),
       insertOne: insertJobStatement(schema, table),
       insertOneKeyed: insertKeyedJobStatement(schema, table),
-      claim: claimJobsStatement(schema, table),
-      claimQueues: claimQueueJobsStatement(schema, table),
-      completeAndClaim: completeAndClaimJobsStatement(schema, table),
-      completeAndClaimQueues: completeAndClaimQueueJobsStatement(schema, table),
       heartbeat: heartbeatJobsStatement(schema, table),
       complete: completeJobsStatement(schema, table),
       fail: failJobsStatement(schema, table),
@@ -131,10 +135,12 @@ export class JobRepository {
     return this.rows<JobRow & { created: boolean }>(statement, values);
   }
 
-  claim(names: string[], queues: string[] | undefined, limit: number, workerId: string, leaseMs: number) {
+  /** Claims up to `limit` due jobs; `cap` bounds every limit of the caller (its concurrency, see `claim-jobs.sql.ts`). */
+  claim(names: string[], queues: string[] | undefined, limit: number, cap: number, workerId: string, leaseMs: number) {
+    const statements = this.claimStatements(cap);
     return queues
-      ? this.rows<ClaimedJobRow>(this.statements.claimQueues, [names, limit, workerId, leaseMs, queues])
-      : this.rows<ClaimedJobRow>(this.statements.claim, [names, limit, workerId, leaseMs]);
+      ? this.rows<ClaimedJobRow>(statements.claimQueues, [names, limit, workerId, leaseMs, queues])
+      : this.rows<ClaimedJobRow>(statements.claim, [names, limit, workerId, leaseMs]);
   }
 
   /**
@@ -146,13 +152,15 @@ export class JobRepository {
     names: string[],
     queues: string[] | undefined,
     limit: number,
+    cap: number,
     workerId: string,
     leaseMs: number,
   ): Promise<{ claimed: ClaimedJobRow[]; completed: string[] }> {
     const values: unknown[] = [names, limit, workerId, leaseMs, ids(finished), attempts(finished), finished.map((job) => job.result)];
     if (queues) values.push(queues);
+    const statements = this.claimStatements(cap);
     const rows = await this.rows<ClaimedJobRow & { completed: boolean }>(
-      queues ? this.statements.completeAndClaimQueues : this.statements.completeAndClaim,
+      queues ? statements.completeAndClaimQueues : statements.completeAndClaim,
       values,
     );
     const claimed: ClaimedJobRow[] = [];
@@ -228,6 +236,22 @@ export class JobRepository {
   async list(filter: ListJobsFilter): Promise<JobRow[]> {
     const query = listJobsQuery(this.database.table, filter);
     return (await this.database.pool.query<JobRow>(query.text, query.values)).rows;
+  }
+
+  /** The claim statements for one cap, built once (a processor always claims with the same cap). */
+  private claimStatements(cap: number): ClaimStatements {
+    let statements = this.claimStatementsByCap.get(cap);
+    if (!statements) {
+      const { schema, table } = this.database;
+      statements = {
+        claim: claimJobsStatement(schema, table, cap),
+        claimQueues: claimQueueJobsStatement(schema, table, cap),
+        completeAndClaim: completeAndClaimJobsStatement(schema, table, cap),
+        completeAndClaimQueues: completeAndClaimQueueJobsStatement(schema, table, cap),
+      };
+      this.claimStatementsByCap.set(cap, statements);
+    }
+    return statements;
   }
 
   private async rows<Row>(statement: Statement, values: unknown[], connection?: ClientBase): Promise<Row[]> {

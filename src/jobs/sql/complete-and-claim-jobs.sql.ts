@@ -1,18 +1,18 @@
 import { statement } from './statement.js';
-import { claimDueJobsUpdate, dueJobsQuery, queueFilter } from './claim-jobs.sql.js';
+import { claimJobsUpdate, dueJobIds, queueFilter } from './claim-jobs.sql.js';
 
-const completeAndClaim = (schema: string, table: string, operation: string, dueFilter: string) =>
+const completeAndClaim = (schema: string, table: string, operation: string, dueFilter: string, cap: number) =>
   statement(
     schema,
-    operation,
+    `${operation}:${cap}`,
     `WITH completed AS (
        UPDATE ${table} AS j
           SET status = 'completed', result = c.result, progress = 100, finished_at = now(), locked_until = NULL
          FROM unnest($5::bigint[], $6::int[], $7::jsonb[]) AS c(id, attempt, result)
-        WHERE j.id = c.id AND j.attempts = c.attempt AND j.worker_id = $3 AND j.status = 'processing'
+        WHERE j.id = ANY($5::bigint[]) AND j.id = c.id AND j.attempts = c.attempt AND j.worker_id = $3
+          AND j.status = 'processing'
        RETURNING j.id
-     ), due AS (${dueJobsQuery(table, dueFilter)}),
-     claimed AS (${claimDueJobsUpdate(table)})
+     ), claimed AS (${claimJobsUpdate(table, dueJobIds(table, dueFilter, cap))})
      SELECT claimed.*, false AS completed FROM claimed
      UNION ALL
      SELECT id, NULL::text, NULL::text, NULL::int, NULL::jsonb, NULL::int, NULL::int, NULL::float8, true FROM completed`,
@@ -21,14 +21,15 @@ const completeAndClaim = (schema: string, table: string, operation: string, dueF
 /**
  * `complete-jobs` and `claim-jobs` in one statement, for a processor whose handlers just finished: the results of
  * the finished jobs are stored and their slots refilled in one round trip and one commit. Both parts keep their
- * rules: the completion is fenced (only rows still `processing` under this worker and attempt), the claim takes
- * pending rows in priority order through `jobs_claim_idx`. The two never touch one row: the claim takes `pending`
- * rows, the completion `processing` ones. Rows come back with `completed` true for each stored result (its id only)
- * and false for each claimed job.
+ * rules: the completion is fenced (only rows still `processing` under this worker and attempt) and finds its rows by
+ * primary key (`id = ANY($5)`), the claim takes pending rows in priority order through `jobs_claim_idx`. The two never
+ * touch one row: the claim takes `pending` rows, the completion `processing` ones. Rows come back with `completed`
+ * true for each stored result (its id only) and false for each claimed job. Generic plan, as `claim-jobs`.
  * Locks: row locks on this worker's finished rows; FOR UPDATE SKIP LOCKED on the rows it claims.
- * $1 names, $2 limit, $3 worker id, $4 lease ms, $5 ids, $6 attempts, $7 results (json text), $8 queues (variant).
+ * $1 names, $2 limit (at most `cap`), $3 worker id, $4 lease ms, $5 ids, $6 attempts, $7 results (json text),
+ * $8 queues (variant).
  */
-export const completeAndClaimJobsStatement = (schema: string, table: string) =>
-  completeAndClaim(schema, table, 'complete-and-claim', '');
-export const completeAndClaimQueueJobsStatement = (schema: string, table: string) =>
-  completeAndClaim(schema, table, 'complete-and-claim-queues', queueFilter(8));
+export const completeAndClaimJobsStatement = (schema: string, table: string, cap: number) =>
+  completeAndClaim(schema, table, 'complete-and-claim', '', cap);
+export const completeAndClaimQueueJobsStatement = (schema: string, table: string, cap: number) =>
+  completeAndClaim(schema, table, 'complete-and-claim-queues', queueFilter(8), cap);

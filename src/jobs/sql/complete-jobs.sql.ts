@@ -13,6 +13,6 @@ export const completeJobsStatement = (schema: string, table: string) =>
     `UPDATE ${table} AS j
         SET status = 'completed', result = c.result, progress = 100, finished_at = now(), locked_until = NULL
        FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS c(id, attempt, result)
-      WHERE j.id = c.id AND j.attempts = c.attempt AND j.worker_id = $4 AND j.status = 'processing'
+      WHERE j.id = ANY($1::bigint[]) AND j.id = c.id AND j.attempts = c.attempt AND j.worker_id = $4 AND j.status = 'processing'
      RETURNING j.id`,
   );

@@ -20,6 +20,6 @@ export const failJobsStatement = (schema: string, table: string) =>
               'attempt', j.attempts, 'message', f.message, 'stack', f.stack, 'at', now())),
             locked_until = NULL
        FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::bigint[]) AS f(id, attempt, message, stack, delay_ms)
-      WHERE j.id = f.id AND j.attempts = f.attempt AND j.worker_id = $6 AND j.status = 'processing'
+      WHERE j.id = ANY($1::bigint[]) AND j.id = f.id AND j.attempts = f.attempt AND j.worker_id = $6 AND j.status = 'processing'
      RETURNING j.id, j.status`,
   );

@@ -15,7 +15,7 @@ export const heartbeatJobsStatement = (schema: string, table: string) =>
     `UPDATE ${table} AS j
         SET locked_until = now() + make_interval(secs => $3 / 1000.0)
        FROM unnest($1::bigint[], $2::int[]) AS h(id, attempt)
-      WHERE j.id = h.id AND j.attempts = h.attempt AND j.worker_id = $4
+      WHERE j.id = ANY($1::bigint[]) AND j.id = h.id AND j.attempts = h.attempt AND j.worker_id = $4
         AND j.status IN ('processing', 'cancelled') AND j.locked_until IS NOT NULL
      RETURNING j.id, j.status`,
   );

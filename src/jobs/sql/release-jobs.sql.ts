@@ -15,7 +15,7 @@ export const releaseJobsStatement = (schema: string, table: string) =>
         SET status = 'pending', attempts = j.attempts - 1, locked_until = NULL,
             worker_id = NULL, started_at = NULL, progress = 0
        FROM unnest($1::bigint[], $2::int[]) AS r(id, attempt)
-      WHERE j.id = r.id AND j.attempts = r.attempt AND j.worker_id = $3 AND j.status = 'processing'
+      WHERE j.id = ANY($1::bigint[]) AND j.id = r.id AND j.attempts = r.attempt AND j.worker_id = $3 AND j.status = 'processing'
      RETURNING j.id`,
   );
 
@@ -31,6 +31,6 @@ export const releaseCancelledJobsStatement = (schema: string, table: string) =>
     'release-cancelled',
     `UPDATE ${table} AS j SET locked_until = NULL
        FROM unnest($1::bigint[], $2::int[]) AS r(id, attempt)
-      WHERE j.id = r.id AND j.attempts = r.attempt AND j.worker_id = $3 AND j.status = 'cancelled'
+      WHERE j.id = ANY($1::bigint[]) AND j.id = r.id AND j.attempts = r.attempt AND j.worker_id = $3 AND j.status = 'cancelled'
      RETURNING j.id`,
   );
