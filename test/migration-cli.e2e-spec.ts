@@ -22,7 +22,7 @@ describe('npm run migration:run', () => {
   it('creates the jobs schema once, in its own schema and migrations table, and is idempotent', async () => {
     const env = { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, JOBS_SCHEMA: 'queue_x' };
     const first = await run(process.execPath, [CLI], { env, cwd: PROJECT_ROOT });
-    expect(first.stdout).toMatch(/Applied .* schema queue_x: CreateJobsTable\d+, CreateSchedules\d+, CreateJobStats\d+/);
+    expect(first.stdout).toMatch(/Applied .* schema queue_x: CreateJobsTable\d+, CreateSchedules\d+, CreateJobStats\d+, DropListingIndexes\d+/);
     const second = await run(process.execPath, [CLI], { env, cwd: PROJECT_ROOT });
     expect(second.stdout).toMatch(/up to date/);
 
@@ -31,6 +31,7 @@ describe('npm run migration:run', () => {
       'CreateJobsTable1764300000000',
       'CreateSchedules1764400000000',
       'CreateJobStats1764500000000',
+      'DropListingIndexes1764600000000',
     ]);
     const tables = await database.query(
       `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,

@@ -1,5 +1,6 @@
 import { statement } from './statement.js';
 import { claimJobsUpdate, dueJobIds, queueFilter } from './claim-jobs.sql.js';
+import { heldJobsFence, heldValue } from './held-jobs.js';
 
 const completeAndClaim = (schema: string, table: string, operation: string, dueFilter: string, cap: number) =>
   statement(
@@ -7,10 +8,9 @@ const completeAndClaim = (schema: string, table: string, operation: string, dueF
     `${operation}:${cap}`,
     `WITH completed AS (
        UPDATE ${table} AS j
-          SET status = 'completed', result = c.result, progress = 100, finished_at = now(), locked_until = NULL
-         FROM unnest($5::bigint[], $6::int[], $7::jsonb[]) AS c(id, attempt, result)
-        WHERE j.id = ANY($5::bigint[]) AND j.id = c.id AND j.attempts = c.attempt AND j.worker_id = $3
-          AND j.status = 'processing'
+          SET status = 'completed', result = ${heldValue('$7::jsonb[]', '$5::bigint[]')}, progress = 100,
+              finished_at = now(), locked_until = NULL
+        WHERE ${heldJobsFence('$5::bigint[]', '$6::int[]', '$3')} AND j.status = 'processing'
        RETURNING j.id
      ), claimed AS (${claimJobsUpdate(table, dueJobIds(table, dueFilter, cap))})
      SELECT claimed.*, false AS completed FROM claimed
@@ -21,10 +21,10 @@ const completeAndClaim = (schema: string, table: string, operation: string, dueF
 /**
  * `complete-jobs` and `claim-jobs` in one statement, for a processor whose handlers just finished: the results of
  * the finished jobs are stored and their slots refilled in one round trip and one commit. Both parts keep their
- * rules: the completion is fenced (only rows still `processing` under this worker and attempt) and finds its rows by
- * primary key (`id = ANY($5)`), the claim takes pending rows in priority order through `jobs_claim_idx`. The two never
- * touch one row: the claim takes `pending` rows, the completion `processing` ones. Rows come back with `completed`
- * true for each stored result (its id only) and false for each claimed job. Generic plan, as `claim-jobs`.
+ * rules: the completion is fenced (only rows still `processing` under this worker and attempt, see `held-jobs.ts`),
+ * the claim takes pending rows in priority order through `jobs_claim_idx`. The two never touch one row: the claim
+ * takes `pending` rows, the completion `processing` ones. Rows come back with `completed` true for each stored result
+ * (its id only) and false for each claimed job. Generic plan, as `claim-jobs`.
  * Locks: row locks on this worker's finished rows; FOR UPDATE SKIP LOCKED on the rows it claims.
  * $1 names, $2 limit (at most `cap`), $3 worker id, $4 lease ms, $5 ids, $6 attempts, $7 results (json text),
  * $8 queues (variant).

@@ -1,4 +1,5 @@
 import { statement } from './statement.js';
+import { heldJobsFence } from './held-jobs.js';
 
 /**
  * Renews the leases of this worker's running jobs to now + $3 ms (database clock). Fenced: only rows this worker
@@ -14,8 +15,7 @@ export const heartbeatJobsStatement = (schema: string, table: string) =>
     'heartbeat',
     `UPDATE ${table} AS j
         SET locked_until = now() + make_interval(secs => $3 / 1000.0)
-       FROM unnest($1::bigint[], $2::int[]) AS h(id, attempt)
-      WHERE j.id = ANY($1::bigint[]) AND j.id = h.id AND j.attempts = h.attempt AND j.worker_id = $4
+      WHERE ${heldJobsFence('$1::bigint[]', '$2::int[]', '$4')}
         AND j.status IN ('processing', 'cancelled') AND j.locked_until IS NOT NULL
      RETURNING j.id, j.status`,
   );

@@ -10,8 +10,9 @@ export interface ListJobsFilter {
 }
 
 /**
- * Newest first, keyset-paged by id; each filter narrows with an equality the (status, id) / (name, id) indexes
- * serve. Values are parameters; only the set of clauses varies. Locks: none.
+ * Newest first, keyset-paged by id. No index is kept for listing alone (see migration 1764600000000): the primary key
+ * read backwards serves it, or for a status the partial index holding that status' rows. Values are parameters;
+ * only the set of clauses varies. Locks: none.
  */
 export function listJobsQuery(table: string, filter: ListJobsFilter): { text: string; values: unknown[] } {
   const clauses: string[] = [];
@@ -21,6 +22,8 @@ export function listJobsQuery(table: string, filter: ListJobsFilter): { text: st
     clauses.push(clause.replace('?', `$${values.length}`));
   };
   if (filter.status !== undefined) add('status = ?', filter.status);
+  // Always true of a processing job (its claim set a lease), and what lets `jobs_lease_idx` serve the filter.
+  if (filter.status === 'processing') clauses.push('locked_until IS NOT NULL');
   if (filter.name !== undefined) add('name = ?', filter.name);
   if (filter.queue !== undefined) add('queue = ?', filter.queue);
   if (filter.beforeId !== undefined) add('id < ?::bigint', filter.beforeId);

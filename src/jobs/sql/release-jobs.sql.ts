@@ -1,4 +1,5 @@
 import { statement } from './statement.js';
+import { heldJobsFence } from './held-jobs.js';
 
 /**
  * Hands jobs back at shutdown when their handlers outlived the grace period: `pending`, in their place in the queue
@@ -14,8 +15,7 @@ export const releaseJobsStatement = (schema: string, table: string) =>
     `UPDATE ${table} AS j
         SET status = 'pending', attempts = j.attempts - 1, locked_until = NULL,
             worker_id = NULL, started_at = NULL, progress = 0
-       FROM unnest($1::bigint[], $2::int[]) AS r(id, attempt)
-      WHERE j.id = ANY($1::bigint[]) AND j.id = r.id AND j.attempts = r.attempt AND j.worker_id = $3 AND j.status = 'processing'
+      WHERE ${heldJobsFence('$1::bigint[]', '$2::int[]', '$3')} AND j.status = 'processing'
      RETURNING j.id`,
   );
 
@@ -30,7 +30,6 @@ export const releaseCancelledJobsStatement = (schema: string, table: string) =>
     schema,
     'release-cancelled',
     `UPDATE ${table} AS j SET locked_until = NULL
-       FROM unnest($1::bigint[], $2::int[]) AS r(id, attempt)
-      WHERE j.id = ANY($1::bigint[]) AND j.id = r.id AND j.attempts = r.attempt AND j.worker_id = $3 AND j.status = 'cancelled'
+      WHERE ${heldJobsFence('$1::bigint[]', '$2::int[]', '$3')} AND j.status = 'cancelled'
      RETURNING j.id`,
   );

@@ -34,7 +34,6 @@ export const rescueExpiredJobsStatement = (schema: string, table: string) =>
                                ' stopped renewing it (crashed, killed or frozen)', 'stack', NULL, 'at', now()))
                           ELSE j.errors END,
             locked_until = NULL
-       FROM expired
-      WHERE j.id = expired.id
+      WHERE j.id = ANY(ARRAY(SELECT id FROM expired))
      RETURNING j.id, j.status`,
   );
