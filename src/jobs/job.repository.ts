@@ -33,6 +33,41 @@ export interface NewJobRow {
   key: string | null;
 }
 
+export type InsertedJobRow = JobRow & { created: boolean };
+
+/** What a keyless insert returns (`NEW_JOB_COLUMNS`): what the database decided for the new row. */
+interface NewJobIdentity {
+  id: string;
+  run_at_ms: number;
+  created_at_ms: number;
+}
+
+/** The row a keyless insert created: what was sent, plus what the database decided. */
+function newJobRow(job: NewJobRow, identity: NewJobIdentity): InsertedJobRow {
+  return {
+    id: String(identity.id),
+    name: job.name,
+    queue: job.queue,
+    status: 'pending',
+    priority: job.priority,
+    // As Postgres' jsonb stores it (key order aside), which is what `JSON.parse` of the text sent gives.
+    payload: job.payload === null ? null : JSON.parse(job.payload),
+    result: null,
+    error: null,
+    errors: [],
+    attempts: 0,
+    max_attempts: job.maxAttempts,
+    run_at: new Date(identity.run_at_ms),
+    progress: 0,
+    key: null,
+    worker_id: null,
+    created_at: new Date(identity.created_at_ms),
+    started_at: null,
+    finished_at: null,
+    created: true,
+  };
+}
+
 /** What a claim hands the processor. */
 export interface ClaimedJobRow {
   id: string;
@@ -104,7 +139,7 @@ export class JobRepository {
   }
 
   /** Inserts in input order; inside `manager`'s transaction when given. Rows carry `created`. */
-  async insert(jobs: NewJobRow[], manager?: EntityManager): Promise<Array<JobRow & { created: boolean }>> {
+  async insert(jobs: NewJobRow[], manager?: EntityManager): Promise<InsertedJobRow[]> {
     const values = [
       jobs.map((job) => job.name),
       jobs.map((job) => job.queue),
@@ -115,24 +150,26 @@ export class JobRepository {
       jobs.map((job) => job.delayMs),
       jobs.map((job) => job.key),
     ];
-    const keyed = jobs.some((job) => job.key !== null);
-    return this.inserted(keyed ? this.statements.insert : this.statements.insertKeyless, values, manager);
+    if (jobs.some((job) => job.key !== null)) return this.inserted<InsertedJobRow>(this.statements.insert, values, manager);
+    const rows = await this.inserted<NewJobIdentity>(this.statements.insertKeyless, values, manager);
+    // Rows come back in input order (ids ascend with it): the statement inserts in that order.
+    return rows.map((row, index) => newJobRow(jobs[index], row));
   }
 
   /** One job (the single-row statement); inside `manager`'s transaction when given. The row carries `created`. */
-  async insertOne(job: NewJobRow, manager?: EntityManager): Promise<JobRow & { created: boolean }> {
-    const statement = job.key === null ? this.statements.insertOne : this.statements.insertOneKeyed;
+  async insertOne(job: NewJobRow, manager?: EntityManager): Promise<InsertedJobRow> {
     const values = [job.name, job.queue, job.priority, job.payload, job.maxAttempts, job.runAt, job.delayMs, job.key];
-    return (await this.inserted(statement, values, manager))[0];
+    if (job.key !== null) return (await this.inserted<InsertedJobRow>(this.statements.insertOneKeyed, values, manager))[0];
+    return newJobRow(job, (await this.inserted<NewJobIdentity>(this.statements.insertOne, values, manager))[0]);
   }
 
-  private async inserted(statement: Statement, values: unknown[], manager?: EntityManager) {
+  private async inserted<Row>(statement: Statement, values: unknown[], manager?: EntityManager): Promise<Row[]> {
     values.push(this.database.wakeChannel);
     if (manager) {
       // The caller's transaction: its connection, so the jobs commit or roll back with its own writes.
-      return (await manager.query(statement.text, values)) as Array<JobRow & { created: boolean }>;
+      return (await manager.query(statement.text, values)) as Row[];
     }
-    return this.rows<JobRow & { created: boolean }>(statement, values);
+    return this.rows<Row>(statement, values);
   }
 
   /** Claims up to `limit` due jobs; `cap` bounds every limit of the caller (its concurrency, see `claim-jobs.sql.ts`). */

@@ -1,8 +1,7 @@
 import { statement } from './statement.js';
-import { qualifiedJobColumns } from './job-columns.js';
-import { ON_LIVE_KEY_CONFLICT } from './insert-jobs.sql.js';
+import { NEW_JOB_COLUMNS, ON_LIVE_KEY_CONFLICT, insertedJobColumns } from './insert-jobs.sql.js';
 
-const insertOne = (schema: string, table: string, operation: string, onConflict: string) =>
+const insertOne = (schema: string, table: string, operation: string, onConflict: string, returning: string) =>
   statement(
     schema,
     operation,
@@ -11,7 +10,7 @@ const insertOne = (schema: string, table: string, operation: string, onConflict:
        VALUES ($1, $2, $3, $4::jsonb, $5,
                COALESCE($6::timestamptz, now() + make_interval(secs => COALESCE($7::bigint, 0) / 1000.0)), $8)
        ${onConflict}
-       RETURNING ${qualifiedJobColumns('j')}, (j.xmax = 0) AS created
+       RETURNING ${returning}
      ), wake AS (SELECT pg_notify($9, ''))
      SELECT inserted.* FROM inserted, wake`,
   );
@@ -25,7 +24,7 @@ const insertOne = (schema: string, table: string, operation: string, onConflict:
  * $1 name, $2 queue, $3 priority, $4 payload (json text), $5 max attempts, $6 run-at (null = use $7), $7 delay in ms
  * (null = now), $8 key (null here), $9 wake channel.
  */
-export const insertJobStatement = (schema: string, table: string) => insertOne(schema, table, 'insert-one', '');
+export const insertJobStatement = (schema: string, table: string) => insertOne(schema, table, 'insert-one', '', NEW_JOB_COLUMNS);
 
 /**
  * The same with a dedup key: a key held by a live (pending or processing) job resolves to that job (`DO UPDATE`
@@ -38,4 +37,5 @@ export const insertKeyedJobStatement = (schema: string, table: string) =>
     table,
     'insert-one-keyed',
     ON_LIVE_KEY_CONFLICT,
+    insertedJobColumns('j'),
   );

@@ -8,7 +8,18 @@ import { qualifiedJobColumns } from './job-columns.js';
  */
 export const ON_LIVE_KEY_CONFLICT = `ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('pending', 'processing') DO UPDATE SET key = EXCLUDED.key`;
 
-const insertMany = (schema: string, table: string, operation: string, onConflict: string) =>
+/**
+ * What a keyless insert returns: only what the database decided (id, run-at, creation time, as epoch milliseconds,
+ * floored). The rest of the new row is what the caller sent (`JobRepository` rebuilds it), so 1,000 rows do not come
+ * back as 19 columns each, payloads re-serialised by Postgres and parsed again by the client.
+ */
+export const NEW_JOB_COLUMNS = `j.id, floor(extract(epoch FROM j.run_at) * 1000)::float8 AS run_at_ms,
+       floor(extract(epoch FROM j.created_at) * 1000)::float8 AS created_at_ms`;
+
+/** What a keyed insert returns: the whole row, which may be an existing job that holds the key. */
+export const insertedJobColumns = (alias: string) => `${qualifiedJobColumns(alias)}, (${alias}.xmax = 0) AS created`;
+
+const insertMany = (schema: string, table: string, operation: string, onConflict: string, returning: string) =>
   statement(
     schema,
     operation,
@@ -21,7 +32,7 @@ const insertMany = (schema: string, table: string, operation: string, onConflict
               COALESCE(run_at, now() + make_interval(secs => COALESCE(delay_ms, 0) / 1000.0)), key
          FROM input ORDER BY ord
        ${onConflict}
-       RETURNING ${qualifiedJobColumns('j')}, (j.xmax = 0) AS created
+       RETURNING ${returning}
      ), wake AS (SELECT pg_notify($9, ''))
      SELECT inserted.* FROM inserted, wake`,
   );
@@ -42,10 +53,11 @@ export const insertJobsStatement = (schema: string, table: string) =>
     table,
     'insert',
     ON_LIVE_KEY_CONFLICT,
+    insertedJobColumns('j'),
   );
 
 /**
  * The same for a batch in which no job has a key: no unique index applies to its rows, so the plain insert skips
- * the speculative insertion (a lock and a second pass per row) that ON CONFLICT costs.
+ * the speculative insertion (a lock and a second pass per row) that ON CONFLICT costs. Returns `NEW_JOB_COLUMNS`.
  */
-export const insertKeylessJobsStatement = (schema: string, table: string) => insertMany(schema, table, 'insert-keyless', '');
+export const insertKeylessJobsStatement = (schema: string, table: string) => insertMany(schema, table, 'insert-keyless', '', NEW_JOB_COLUMNS);
