@@ -135,7 +135,8 @@ export class JobProcessorService implements OnApplicationBootstrap, BeforeApplic
       }
       this.wake.reset();
       // Handlers that settle in this turn of the event loop free their slots together: one claim takes them all.
-      await yieldToEventLoop();
+      // With none running (an idle processor woken by a notification), nothing can settle: claim at once.
+      if (this.handlersRunning > 0) await yieldToEventLoop();
       const limit = this.freeSlots();
       if (this.stopping || limit <= 0) continue;
       let claimed: ClaimedJobRow[];
