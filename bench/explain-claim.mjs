@@ -3,6 +3,7 @@
 // Prints markdown (docs/claim-query-plan.md is its output).
 //   node bench/explain-claim.mjs [--rows 1000000] [--pending 50000] [--pg-base URL] [--db bench_nest]
 import pg from 'pg';
+import { prepareValue } from 'pg/lib/utils.js';
 import * as adapter from './adapter.mjs';
 import { argsOf } from './bench-args.mjs';
 import { claimJobsStatement } from '../dist/jobs/sql/claim-jobs.sql.js';
@@ -30,28 +31,41 @@ await client.query(`INSERT INTO ${TABLE} (name, payload) SELECT 'bench.noop', js
 await client.query(`VACUUM ANALYZE ${TABLE}`);
 const version = (await client.query('SHOW server_version')).rows[0].server_version;
 
-async function explain(title, statement, values) {
+/**
+ * The plan Postgres uses for the processor's named statement: prepared with its parameter types, executed 5 times
+ * (Postgres plans the first five executions one by one, then keeps a generic plan when it looks no costlier), then
+ * explained on the sixth, all inside a transaction that is rolled back. Reports which kind of plan the sixth got.
+ */
+async function explain(title, statement, types, values) {
+  const literals = values.map((value, index) => `${client.escapeLiteral(String(prepareValue(value)))}::${types[index]}`);
   await client.query('BEGIN');
-  // With its parameters bound, as the processor's named statement runs it: Postgres plans the claim per execution
-  // (its LIMIT makes every generic plan look worse), so this is the plan it gets.
-  const { rows: plan } = await client.query({ text: `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, values });
+  await client.query(`PREPARE explained(${types.join(', ')}) AS ${statement.text}`);
+  for (let run = 0; run < 5; run++) {
+    await client.query('SAVEPOINT run');
+    await client.query(`EXECUTE explained(${literals.join(', ')})`);
+    await client.query('ROLLBACK TO SAVEPOINT run');
+  }
+  const { rows: plan } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE explained(${literals.join(', ')})`);
+  const [kinds] = (await client.query(`SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'explained'`)).rows;
   await client.query('ROLLBACK');
-  return `### ${title}\n\n\`\`\`\n${plan.map((row) => row['QUERY PLAN']).join('\n')}\n\`\`\`\n`;
+  await client.query('DEALLOCATE explained');
+  return `### ${title}\n\nPlans so far: ${kinds.custom_plans} custom (the first five), ${kinds.generic_plans} generic (this one).\n\n\`\`\`\n${plan.map((row) => row['QUERY PLAN']).join('\n')}\n\`\`\`\n`;
 }
 
 const claim = claimJobsStatement('jobs', TABLE, 50);
 const both = completeAndClaimJobsStatement('jobs', TABLE, 50);
 const worker = 'bench:explain';
+const CLAIM_TYPES = ['text[]', 'int', 'text', 'int'];
 const out = [
   `PostgreSQL ${version}; ${rows.toLocaleString('en-US')} completed jobs and ${pending.toLocaleString('en-US')} pending ones; VACUUM ANALYZE done.\n`,
-  await explain('claim, 50 jobs (`claim-jobs.sql.ts`)', claim, [['bench.noop'], 50, worker, 30000]),
+  await explain('claim, 50 jobs (`claim-jobs.sql.ts`)', claim, CLAIM_TYPES, [['bench.noop'], 50, worker, 30000]),
 ];
 // The combined statement completes jobs this worker holds: claim 50 first, then complete those while claiming 50 more.
 await client.query('BEGIN');
 const held = (await client.query({ text: claim.text, values: [['bench.noop'], 50, worker, 30000] })).rows;
 await client.query('COMMIT');
 out.push(
-  await explain('complete 50 and claim 50 (`complete-and-claim-jobs.sql.ts`)', both, [
+  await explain('complete 50 and claim 50 (`complete-and-claim-jobs.sql.ts`)', both, [...CLAIM_TYPES, 'bigint[]', 'int[]', 'jsonb[]'], [
     ['bench.noop'],
     50,
     worker,
