@@ -42,7 +42,7 @@ function claimCap(cap: number): number {
 }
 
 const claim = (schema: string, table: string, operation: string, filter: string, cap: number) =>
-  statement(schema, `${operation}:${claimCap(cap)}`, claimJobsUpdate(table, dueJobIds(table, filter, cap)));
+  statement(schema, `${operation}:${cap}`, claimJobsUpdate(table, dueJobIds(table, filter, cap)));
 
 /**
  * Claims up to $2 (at most `cap`) due jobs in priority order (lower first, then run-at, then id), only names this

@@ -1,17 +1,13 @@
 import { statement } from './statement.js';
 import { claimJobsUpdate, dueJobIds, queueFilter } from './claim-jobs.sql.js';
-import { heldJobsFence, heldValue } from './held-jobs.js';
+import { completeHeldJobsUpdate } from './complete-jobs.sql.js';
 
 const completeAndClaim = (schema: string, table: string, operation: string, dueFilter: string, cap: number) =>
   statement(
     schema,
     `${operation}:${cap}`,
     `WITH completed AS (
-       UPDATE ${table} AS j
-          SET status = 'completed', result = ${heldValue('$7::jsonb[]', '$5::bigint[]')}, progress = 100,
-              finished_at = now(), locked_until = NULL
-        WHERE ${heldJobsFence('$5::bigint[]', '$6::int[]', '$3')} AND j.status = 'processing'
-       RETURNING j.id
+       ${completeHeldJobsUpdate(table, '$5::bigint[]', '$6::int[]', '$7::jsonb[]', '$3')}
      ), claimed AS (${claimJobsUpdate(table, dueJobIds(table, dueFilter, cap))})
      SELECT claimed.*, false AS completed FROM claimed
      UNION ALL
@@ -21,7 +17,7 @@ const completeAndClaim = (schema: string, table: string, operation: string, dueF
 /**
  * `complete-jobs` and `claim-jobs` in one statement, for a processor whose handlers just finished: the results of
  * the finished jobs are stored and their slots refilled in one round trip and one commit. Both parts keep their
- * rules: the completion is fenced (only rows still `processing` under this worker and attempt, see `held-jobs.ts`),
+ * rules: the completion is `complete-jobs`' fenced update (only rows still `processing` under this worker and attempt),
  * the claim takes pending rows in priority order through `jobs_claim_idx`. The two never touch one row: the claim
  * takes `pending` rows, the completion `processing` ones. Rows come back with `completed` true for each stored result
  * (its id only) and false for each claimed job. Generic plan, as `claim-jobs`.
