@@ -6,7 +6,7 @@
 // next to its worktree folder) into bench/.harness/ (git-ignored) and installed there with `npm ci`; it brings
 // Node 22 (the npm package node@22), which runs everything below.
 //
-//   npm run bench                                  # everything (about 15 minutes on 2 cores)
+//   npm run bench                                  # everything (12–20 minutes on 2 cores)
 //   npm run bench -- --only A1,C --scale 0.2 --reps 1 --skip-history --skip-http
 // Other options go to the harness (see its README): --only, --scale, --reps, --pg-base, --snapshots.
 import { execFileSync, spawnSync } from 'node:child_process';

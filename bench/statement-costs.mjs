@@ -1,0 +1,110 @@
+// What the hot path's statements cost from a client: the evidence behind README "Performance" for the targets of
+// issue 7 that are not met (A1, B, C). Uses the statement texts of the build on the `pg` driver, one connection,
+// nothing else running.
+//
+// - Enqueue: the single-job insert that also notifies (`insert-one`), back to back, as `JobsService.enqueue` sends
+//   it but without Nest, validation or the returned `Job`: the driver's ceiling for A1.
+// - Refill: `complete-and-claim` storing the results of the n jobs claimed by the previous call and claiming n more
+//   (n + n rows), as a processor with n free slots sends it. Medians over --reps calls, with the server's durable
+//   commit and, for comparison only, with `synchronous_commit = off` on this session (what the WAL flush costs;
+//   never a setting for claims: a crash would forget them while their handlers run).
+// - Idle: the same client after 20 ms of silence (a C job arrives every 20 ms): `SELECT 1`, and a one-row write
+//   with and without the flush.
+//
+//   node bench/statement-costs.mjs [--reps 300] [--pg-base URL] [--db bench_nest]
+import pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as adapter from './adapter.mjs';
+import { argsOf } from './bench-args.mjs';
+import { completeAndClaimJobsStatement } from '../dist/jobs/sql/complete-and-claim-jobs.sql.js';
+import { insertJobStatement } from '../dist/jobs/sql/insert-job.sql.js';
+
+const args = argsOf(process.argv.slice(2));
+const reps = Number(args.reps ?? 300);
+const base = args['pg-base'] ?? process.env.BENCH_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432';
+const connectionString = `${base}/${args.db ?? adapter.defaultDatabase}`;
+const TABLE = '"jobs".jobs';
+const SIZES = [1, 5, 10, 25, 50];
+
+await adapter.setup({ connectionString }); // migrations
+await adapter.close();
+const client = new pg.Client({ connectionString });
+await client.connect();
+const refill = completeAndClaimJobsStatement('jobs', TABLE, Math.max(...SIZES));
+const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
+const ms = (value) => value.toFixed(3);
+
+async function timed(run) {
+  const startedAt = performance.now();
+  await run();
+  return performance.now() - startedAt;
+}
+
+/** Median round trip of a refill of n + n rows, on a table of `pending` due jobs. */
+async function refillMs(n) {
+  let held = [];
+  const once = async () => {
+    const { rows } = await client.query({
+      name: refill.name,
+      text: refill.text,
+      values: [['bench.noop'], n, 'bench:refill', 30_000, held.map((job) => job.id), held.map((job) => job.attempts), held.map(() => null)],
+    });
+    held = rows.filter((row) => !row.completed);
+  };
+  for (let i = 0; i < 20; i++) await once(); // past the five custom plans, warm caches
+  const times = [];
+  for (let i = 0; i < reps; i++) times.push(await timed(once));
+  return median(times);
+}
+
+async function idleMs(text) {
+  const times = [];
+  for (let i = 0; i < Math.min(reps, 150); i++) {
+    await sleep(20);
+    times.push(await timed(() => client.query({ name: text, text })));
+  }
+  return median(times);
+}
+
+await client.query(`TRUNCATE ${TABLE}`);
+// Each size claims (20 + reps) × n jobs, in each of the two commit modes.
+const pending = 2 * (reps + 20) * SIZES.reduce((sum, n) => sum + n, 0) + 1_000;
+await client.query(`INSERT INTO ${TABLE} (name, payload) SELECT 'bench.noop', jsonb_build_object('i', g) FROM generate_series(1, $1) AS g`, [pending]);
+await client.query(`VACUUM ANALYZE ${TABLE}`);
+const version = (await client.query('SHOW server_version')).rows[0].server_version;
+
+let out = `PostgreSQL ${version}; ${reps} calls per size, medians; ${pending.toLocaleString('en-US')} pending jobs.\n\n`;
+const insertOne = insertJobStatement('jobs', TABLE);
+const enqueues = 5_000;
+const enqueuedAt = performance.now();
+for (let i = 0; i < enqueues; i++) {
+  const payload = JSON.stringify({ i, t: Date.now() });
+  await client.query({ name: insertOne.name, text: insertOne.text, values: ['bench.other', 'default', 0, payload, 3, null, null, null, 'bench_wake'] });
+}
+const enqueueRate = (enqueues / (performance.now() - enqueuedAt)) * 1000;
+out += `Enqueue statement (\`insert-one\`, with its NOTIFY), back to back: ${Math.round(enqueueRate).toLocaleString('en-US')} jobs/s.\n\n`;
+out += `| refill (n results stored + n jobs claimed) | ${SIZES.map((n) => `n = ${n}`).join(' | ')} |\n| --- |${SIZES.map(() => ' --- |').join('')}\n`;
+for (const mode of ['on', 'off']) {
+  await client.query(`SET synchronous_commit = ${mode}`);
+  const cells = [];
+  for (const n of SIZES) cells.push(`${ms(await refillMs(n))} ms`);
+  out += `| synchronous_commit = ${mode}${mode === 'off' ? ' (comparison only)' : ''} | ${cells.join(' | ')} |\n`;
+}
+await client.query('RESET synchronous_commit');
+const hotTimes = [];
+for (let i = 0; i < reps; i++) hotTimes.push(await timed(() => client.query({ name: 'SELECT 1', text: 'SELECT 1' })));
+const hotSelect = median(hotTimes);
+out += `\nBack to back, \`SELECT 1\`: ${ms(hotSelect)} ms.\n\n`;
+// A plain table (a temporary one writes no WAL, so nothing to flush).
+await client.query('CREATE TABLE IF NOT EXISTS public.bench_idle_write (v int)');
+const idle = { select: await idleMs('SELECT 1') };
+idle.write = await idleMs('INSERT INTO public.bench_idle_write VALUES (1)');
+await client.query('SET synchronous_commit = off');
+idle.writeAsync = await idleMs('INSERT INTO public.bench_idle_write (v) VALUES (2)');
+await client.query('RESET synchronous_commit');
+await client.query('DROP TABLE public.bench_idle_write');
+out += `After 20 ms idle: \`SELECT 1\` ${ms(idle.select)} ms; a one-row insert ${ms(idle.write)} ms durable, `;
+out += `${ms(idle.writeAsync)} ms with synchronous_commit = off (comparison only).\n`;
+await client.query(`TRUNCATE ${TABLE}`);
+await client.end();
+process.stdout.write(out);
