@@ -8,6 +8,9 @@
 //   (n + n rows), as a processor with n free slots sends it. Medians over --reps calls, with the server's durable
 //   commit and, for comparison only, with `synchronous_commit = off` on this session (what the WAL flush costs;
 //   never a setting for claims: a crash would forget them while their handlers run).
+// - Claim scan: the pages the claim's index scan reads after 50,000 more claims without a vacuum, and again after a
+//   VACUUM: claimed jobs leave dead entries at the head of `jobs_claim_idx` that every claim walks past until a
+//   vacuum removes them.
 // - Idle: the same client after 20 ms of silence (a C job arrives every 20 ms): `SELECT 1`, and a one-row write
 //   with and without the flush.
 //
@@ -40,20 +43,26 @@ async function timed(run) {
   return performance.now() - startedAt;
 }
 
+let held = [];
+/** One refill of n + n rows: stores the results of the jobs the previous one claimed, claims n more. */
+async function refillOnce(n) {
+  const { rows } = await client.query({
+    name: refill.name,
+    text: refill.text,
+    values: [['bench.noop'], n, 'bench:refill', 30_000, held.map((job) => job.id), held.map((job) => job.attempts), held.map(() => null)],
+  });
+  held = rows.filter((row) => !row.completed);
+}
+
+async function refillRounds(n, rounds) {
+  for (let i = 0; i < rounds; i++) await refillOnce(n);
+}
+
 /** Median round trip of a refill of n + n rows, on a table of `pending` due jobs. */
 async function refillMs(n) {
-  let held = [];
-  const once = async () => {
-    const { rows } = await client.query({
-      name: refill.name,
-      text: refill.text,
-      values: [['bench.noop'], n, 'bench:refill', 30_000, held.map((job) => job.id), held.map((job) => job.attempts), held.map(() => null)],
-    });
-    held = rows.filter((row) => !row.completed);
-  };
-  for (let i = 0; i < 20; i++) await once(); // past the five custom plans, warm caches
+  await refillRounds(n, 20); // past the five custom plans, warm caches
   const times = [];
-  for (let i = 0; i < reps; i++) times.push(await timed(once));
+  for (let i = 0; i < reps; i++) times.push(await timed(() => refillOnce(n)));
   return median(times);
 }
 
@@ -82,15 +91,40 @@ for (let i = 0; i < enqueues; i++) {
   await client.query({ name: insertOne.name, text: insertOne.text, values: ['bench.other', 'default', 0, payload, 3, null, null, null, 'bench_wake'] });
 }
 const enqueueRate = (enqueues / (performance.now() - enqueuedAt)) * 1000;
+await client.query(`DELETE FROM ${TABLE} WHERE name = 'bench.other'`);
 out += `Enqueue statement (\`insert-one\`, with its NOTIFY), back to back: ${Math.round(enqueueRate).toLocaleString('en-US')} jobs/s.\n\n`;
 out += `| refill (n results stored + n jobs claimed) | ${SIZES.map((n) => `n = ${n}`).join(' | ')} |\n| --- |${SIZES.map(() => ' --- |').join('')}\n`;
 for (const mode of ['on', 'off']) {
   await client.query(`SET synchronous_commit = ${mode}`);
   const cells = [];
-  for (const n of SIZES) cells.push(`${ms(await refillMs(n))} ms`);
+  for (const n of SIZES) {
+    await client.query(`VACUUM ${TABLE}`); // each size starts with a clean claim index (see the claim scan below)
+    cells.push(`${ms(await refillMs(n))} ms`);
+  }
   out += `| synchronous_commit = ${mode}${mode === 'off' ? ' (comparison only)' : ''} | ${cells.join(' | ')} |\n`;
 }
 await client.query('RESET synchronous_commit');
+
+/** Index pages the claim's scan reads (EXPLAIN ANALYZE, BUFFERS of its due-rows query), and its time. */
+async function claimScan() {
+  const { rows } = await client.query(
+    `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT id FROM ${TABLE} WHERE status = 'pending' AND run_at <= now()
+       AND name = ANY('{bench.noop}') ORDER BY priority, run_at, id LIMIT 10`,
+  );
+  const [{ Plan: plan, 'Execution Time': executionMs }] = rows[0]['QUERY PLAN'];
+  const scan = (node) => (node['Index Name'] ? node : node.Plans?.map(scan).find(Boolean));
+  const found = scan(plan);
+  return `${found['Shared Hit Blocks'] + found['Shared Read Blocks']} pages of ${found['Index Name']}, ${ms(executionMs)} ms`;
+}
+const DEAD_HEAD_CLAIMS = 50_000;
+await client.query(`VACUUM ${TABLE}`);
+await client.query(`INSERT INTO ${TABLE} (name, payload) SELECT 'bench.noop', jsonb_build_object('i', g) FROM generate_series(1, $1) AS g`, [DEAD_HEAD_CLAIMS + 1_000]);
+const fresh = await claimScan();
+await refillRounds(50, DEAD_HEAD_CLAIMS / 50);
+const beforeVacuum = await claimScan();
+await client.query(`VACUUM ${TABLE}`);
+out += `\nClaim scan on a vacuumed table: ${fresh}; after ${DEAD_HEAD_CLAIMS.toLocaleString('en-US')} claims without a vacuum: ${beforeVacuum}; `;
+out += `after VACUUM: ${await claimScan()}.\n`;
 const hotTimes = [];
 for (let i = 0; i < reps; i++) hotTimes.push(await timed(() => client.query({ name: 'SELECT 1', text: 'SELECT 1' })));
 const hotSelect = median(hotTimes);

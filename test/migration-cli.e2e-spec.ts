@@ -22,7 +22,7 @@ describe('npm run migration:run', () => {
   it('creates the jobs schema once, in its own schema and migrations table, and is idempotent', async () => {
     const env = { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, JOBS_SCHEMA: 'queue_x' };
     const first = await run(process.execPath, [CLI], { env, cwd: PROJECT_ROOT });
-    expect(first.stdout).toMatch(/Applied .* schema queue_x: CreateJobsTable\d+, CreateSchedules\d+, CreateJobStats\d+, DropListingIndexes\d+/);
+    expect(first.stdout).toMatch(/Applied .* schema queue_x: CreateJobsTable\d+, CreateSchedules\d+, CreateJobStats\d+, DropListingIndexes\d+, VacuumJobsByCount\d+/);
     const second = await run(process.execPath, [CLI], { env, cwd: PROJECT_ROOT });
     expect(second.stdout).toMatch(/up to date/);
 
@@ -32,6 +32,7 @@ describe('npm run migration:run', () => {
       'CreateSchedules1764400000000',
       'CreateJobStats1764500000000',
       'DropListingIndexes1764600000000',
+      'VacuumJobsByCount1764700000000',
     ]);
     const tables = await database.query(
       `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
@@ -44,6 +45,9 @@ describe('npm run migration:run', () => {
       { table_schema: 'queue_x', table_name: 'schedule_fires' },
       { table_schema: 'queue_x', table_name: 'schedules' },
     ]);
+    // Autovacuum comes after a fixed number of dead versions, not 20% of a table that keeps its history.
+    const [jobsTable] = await database.query<{ reloptions: string[] }>(`SELECT reloptions FROM pg_class WHERE oid = 'queue_x.jobs'::regclass`);
+    expect(jobsTable.reloptions).toEqual(['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=20000']);
     const indexes = await database.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'queue_x' ORDER BY 1`);
     expect(indexes.map((row) => row.indexname)).toEqual(
       expect.arrayContaining(['jobs_claim_idx', 'jobs_key_active_idx', 'jobs_lease_idx', 'jobs_finished_idx', 'schedules_due_idx']),
