@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Logger, type LoggerService } from '@nestjs/common';
+import { afterEach, describe, expect, it } from 'vitest';
 import { JobEvents } from './job-events.js';
 
 const row = (name: string, created = true, queue = 'default') => ({ name, queue, created });
@@ -37,5 +38,43 @@ describe('JobEvents', () => {
     unsubscribe();
     events.claimed(5, 1);
     expect(claims).toBe(2);
+  });
+
+  describe('a listener that throws', () => {
+    afterEach(() => Logger.overrideLogger(false));
+
+    it('never reaches the caller, nor keeps the other listeners from hearing; its first error is logged', () => {
+      const errors: string[] = [];
+      const capture: LoggerService = {
+        log: () => undefined,
+        warn: () => undefined,
+        error: (message: string) => void errors.push(message),
+      };
+      Logger.overrideLogger(capture);
+      const events = new JobEvents();
+      const broken = () => {
+        throw new Error('listener bug');
+      };
+      events.subscribe({ enqueued: broken, claimed: broken, started: broken, settled: broken, rescued: broken });
+      const heard: string[] = [];
+      events.subscribe({
+        enqueued: () => heard.push('enqueued'),
+        claimed: () => heard.push('claimed'),
+        started: () => heard.push('started'),
+        settled: () => heard.push('settled'),
+        rescued: () => heard.push('rescued'),
+      });
+      // An enqueue that committed, a claim holding its jobs: the caller goes on as if nobody listened.
+      expect(() => {
+        events.enqueued([row('a')]);
+        events.claimed(1, 1);
+        events.started('q', 'n', 1);
+        events.settled(job(1, 1), 'completed', 1);
+        events.rescued(1);
+        events.claimed(1, 1);
+      }).not.toThrow();
+      expect(heard).toEqual(['enqueued', 'claimed', 'started', 'settled', 'rescued', 'claimed']);
+      expect(errors).toEqual([expect.stringContaining("threw on 'enqueued' (listener bug)")]);
+    });
   });
 });

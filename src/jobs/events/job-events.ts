@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { JobOutcome } from '../processor/job-outcome.writer.js';
 
 /**
@@ -18,7 +18,7 @@ export interface JobEventSubject {
 
 /**
  * What a listener may hear; every method is optional. Calls are synchronous and on the hot path: a listener updates
- * a counter or a histogram and returns, and never throws.
+ * a counter or a histogram and returns. One that throws is not let through (see `JobEvents`).
  */
 export interface JobEventListener {
   /** `count` new job rows of one queue and name (an enqueue that matched a live job's dedup key adds none). */
@@ -36,10 +36,17 @@ export interface JobEventListener {
 /**
  * The jobs module's event hook, so that metrics (or anything else) can observe enqueues, claims and outcomes without
  * the module knowing about them. Near-free when nobody listens: each call loops over an empty array.
+ *
+ * A listener that throws never reaches the caller: events fire after the fact (an enqueue that has committed, a claim
+ * that holds its jobs), so an error there would make a stored job look like a failed enqueue, or strand claimed jobs
+ * until their lease expired. Its first error is logged; the others are dropped, so a broken listener cannot flood
+ * the log from the hot path.
  */
 @Injectable()
 export class JobEvents {
+  private readonly logger = new Logger('JobEvents');
   private listeners: JobEventListener[] = [];
+  private readonly reported = new WeakSet<JobEventListener>();
 
   /** Adds a listener; returns the function that removes it. */
   subscribe(listener: JobEventListener): () => void {
@@ -61,18 +68,36 @@ export class JobEvents {
       if (row.created) count++;
       const next = rows[index + 1];
       if (count > 0 && (next === undefined || next.queue !== row.queue || next.name !== row.name)) {
-        for (const listener of this.listeners) listener.enqueued?.(row.queue, row.name, count);
+        for (const listener of this.listeners) {
+          try {
+            listener.enqueued?.(row.queue, row.name, count);
+          } catch (error) {
+            this.threw(listener, 'enqueued', error);
+          }
+        }
         count = 0;
       }
     }
   }
 
   claimed(count: number, claimMs: number): void {
-    for (const listener of this.listeners) listener.claimed?.(count, claimMs);
+    for (const listener of this.listeners) {
+      try {
+        listener.claimed?.(count, claimMs);
+      } catch (error) {
+        this.threw(listener, 'claimed', error);
+      }
+    }
   }
 
   started(queue: string, name: string, waitedMs: number): void {
-    for (const listener of this.listeners) listener.started?.(queue, name, waitedMs);
+    for (const listener of this.listeners) {
+      try {
+        listener.started?.(queue, name, waitedMs);
+      } catch (error) {
+        this.threw(listener, 'started', error);
+      }
+    }
   }
 
   /**
@@ -83,10 +108,29 @@ export class JobEvents {
   settled(job: JobEventSubject, kind: JobOutcome['kind'], durationMs: number): void {
     if (this.listeners.length === 0) return;
     const outcome = kind === 'failed' && job.attempt < job.maxAttempts ? 'retried' : kind;
-    for (const listener of this.listeners) listener.settled?.(job, outcome, durationMs);
+    for (const listener of this.listeners) {
+      try {
+        listener.settled?.(job, outcome, durationMs);
+      } catch (error) {
+        this.threw(listener, 'settled', error);
+      }
+    }
   }
 
   rescued(count: number): void {
-    for (const listener of this.listeners) listener.rescued?.(count);
+    for (const listener of this.listeners) {
+      try {
+        listener.rescued?.(count);
+      } catch (error) {
+        this.threw(listener, 'rescued', error);
+      }
+    }
+  }
+
+  private threw(listener: JobEventListener, event: keyof JobEventListener, error: unknown): void {
+    if (this.reported.has(listener)) return;
+    this.reported.add(listener);
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error(`A job event listener threw on '${event}' (${message}); ignored, as its further errors will be`);
   }
 }

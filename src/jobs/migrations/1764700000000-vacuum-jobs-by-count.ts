@@ -30,6 +30,7 @@ export class VacuumJobsByCount1764700000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE ${quotedSchemaOf(queryRunner)}.jobs RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold)`);
+    const s = quotedSchemaOf(queryRunner);
+    await queryRunner.query(`ALTER TABLE ${s}.jobs RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold)`);
   }
 }
