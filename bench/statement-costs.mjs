@@ -19,6 +19,7 @@ import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as adapter from './adapter.mjs';
 import { argsOf } from './bench-args.mjs';
+import { dueJobIds } from '../dist/jobs/sql/claim-jobs.sql.js';
 import { completeAndClaimJobsStatement } from '../dist/jobs/sql/complete-and-claim-jobs.sql.js';
 import { insertJobStatement } from '../dist/jobs/sql/insert-job.sql.js';
 
@@ -33,15 +34,24 @@ await adapter.setup({ connectionString }); // migrations
 await adapter.close();
 const client = new pg.Client({ connectionString });
 await client.connect();
-const refill = completeAndClaimJobsStatement('jobs', TABLE, Math.max(...SIZES));
-const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
+const CAP = Math.max(...SIZES);
+const refill = completeAndClaimJobsStatement('jobs', TABLE, CAP);
 const ms = (value) => value.toFixed(3);
 
-async function timed(run) {
-  const startedAt = performance.now();
-  await run();
-  return performance.now() - startedAt;
+/** Median time of `count` calls of `run`, each after `gapMs` of silence. */
+async function medianMs(count, run, gapMs = 0) {
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    if (gapMs > 0) await sleep(gapMs);
+    const startedAt = performance.now();
+    await run();
+    times.push(performance.now() - startedAt);
+  }
+  return times.sort((a, b) => a - b)[count >> 1];
 }
+
+const addPending = (count) =>
+  client.query(`INSERT INTO ${TABLE} (name, payload) SELECT 'bench.noop', jsonb_build_object('i', g) FROM generate_series(1, $1) AS g`, [count]);
 
 let held = [];
 /** One refill of n + n rows: stores the results of the jobs the previous one claimed, claims n more. */
@@ -58,27 +68,19 @@ async function refillRounds(n, rounds) {
   for (let i = 0; i < rounds; i++) await refillOnce(n);
 }
 
-/** Median round trip of a refill of n + n rows, on a table of `pending` due jobs. */
+/** Median round trip of a refill of n + n rows, on a table of pending due jobs. */
 async function refillMs(n) {
   await refillRounds(n, 20); // past the five custom plans, warm caches
-  const times = [];
-  for (let i = 0; i < reps; i++) times.push(await timed(() => refillOnce(n)));
-  return median(times);
+  return medianMs(reps, () => refillOnce(n));
 }
 
-async function idleMs(text) {
-  const times = [];
-  for (let i = 0; i < Math.min(reps, 150); i++) {
-    await sleep(20);
-    times.push(await timed(() => client.query({ name: text, text })));
-  }
-  return median(times);
-}
+/** Median of a statement sent after 20 ms of silence each time. */
+const idleMs = (text) => medianMs(Math.min(reps, 150), () => client.query({ name: text, text }), 20);
 
 await client.query(`TRUNCATE ${TABLE}`);
 // Each size claims (20 + reps) × n jobs, in each of the two commit modes.
 const pending = 2 * (reps + 20) * SIZES.reduce((sum, n) => sum + n, 0) + 1_000;
-await client.query(`INSERT INTO ${TABLE} (name, payload) SELECT 'bench.noop', jsonb_build_object('i', g) FROM generate_series(1, $1) AS g`, [pending]);
+await addPending(pending);
 await client.query(`VACUUM ANALYZE ${TABLE}`);
 const version = (await client.query('SHOW server_version')).rows[0].server_version;
 
@@ -105,36 +107,31 @@ for (const mode of ['on', 'off']) {
 }
 await client.query('RESET synchronous_commit');
 
-/** Index pages the claim's scan reads (EXPLAIN ANALYZE, BUFFERS of its due-rows query), and its time. */
+/** Pages the index scan of the claim's due rows (the build's query, 10 rows) reads, and the query's time. */
 async function claimScan() {
-  const { rows } = await client.query(
-    `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT id FROM ${TABLE} WHERE status = 'pending' AND run_at <= now()
-       AND name = ANY('{bench.noop}') ORDER BY priority, run_at, id LIMIT 10`,
-  );
+  const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${dueJobIds(TABLE, '', CAP)}`, [['bench.noop'], 10]);
   const [{ Plan: plan, 'Execution Time': executionMs }] = rows[0]['QUERY PLAN'];
   const scan = (node) => (node['Index Name'] ? node : node.Plans?.map(scan).find(Boolean));
   const found = scan(plan);
-  return `${found['Shared Hit Blocks'] + found['Shared Read Blocks']} pages of ${found['Index Name']}, ${ms(executionMs)} ms`;
+  return `${found['Shared Hit Blocks'] + found['Shared Read Blocks']} pages read by the scan of ${found['Index Name']}, ${ms(executionMs)} ms`;
 }
 const DEAD_HEAD_CLAIMS = 50_000;
 await client.query(`VACUUM ${TABLE}`);
-await client.query(`INSERT INTO ${TABLE} (name, payload) SELECT 'bench.noop', jsonb_build_object('i', g) FROM generate_series(1, $1) AS g`, [DEAD_HEAD_CLAIMS + 1_000]);
+await addPending(DEAD_HEAD_CLAIMS + 1_000);
 const fresh = await claimScan();
 await refillRounds(50, DEAD_HEAD_CLAIMS / 50);
 const beforeVacuum = await claimScan();
 await client.query(`VACUUM ${TABLE}`);
 out += `\nClaim scan on a vacuumed table: ${fresh}; after ${DEAD_HEAD_CLAIMS.toLocaleString('en-US')} claims without a vacuum: ${beforeVacuum}; `;
 out += `after VACUUM: ${await claimScan()}.\n`;
-const hotTimes = [];
-for (let i = 0; i < reps; i++) hotTimes.push(await timed(() => client.query({ name: 'SELECT 1', text: 'SELECT 1' })));
-const hotSelect = median(hotTimes);
+const hotSelect = await medianMs(reps, () => client.query({ name: 'SELECT 1', text: 'SELECT 1' }));
 out += `\nBack to back, \`SELECT 1\`: ${ms(hotSelect)} ms.\n\n`;
 // A plain table (a temporary one writes no WAL, so nothing to flush).
 await client.query('CREATE TABLE IF NOT EXISTS public.bench_idle_write (v int)');
-const idle = { select: await idleMs('SELECT 1') };
-idle.write = await idleMs('INSERT INTO public.bench_idle_write VALUES (1)');
+const IDLE_WRITE = 'INSERT INTO public.bench_idle_write VALUES (1)';
+const idle = { select: await idleMs('SELECT 1'), write: await idleMs(IDLE_WRITE) };
 await client.query('SET synchronous_commit = off');
-idle.writeAsync = await idleMs('INSERT INTO public.bench_idle_write (v) VALUES (2)');
+idle.writeAsync = await idleMs(IDLE_WRITE);
 await client.query('RESET synchronous_commit');
 await client.query('DROP TABLE public.bench_idle_write');
 out += `After 20 ms idle: \`SELECT 1\` ${ms(idle.select)} ms; a one-row insert ${ms(idle.write)} ms durable, `;

@@ -68,36 +68,18 @@ export class JobEvents {
       if (row.created) count++;
       const next = rows[index + 1];
       if (count > 0 && (next === undefined || next.queue !== row.queue || next.name !== row.name)) {
-        for (const listener of this.listeners) {
-          try {
-            listener.enqueued?.(row.queue, row.name, count);
-          } catch (error) {
-            this.threw(listener, 'enqueued', error);
-          }
-        }
+        this.emit('enqueued', row.queue, row.name, count);
         count = 0;
       }
     }
   }
 
   claimed(count: number, claimMs: number): void {
-    for (const listener of this.listeners) {
-      try {
-        listener.claimed?.(count, claimMs);
-      } catch (error) {
-        this.threw(listener, 'claimed', error);
-      }
-    }
+    this.emit('claimed', count, claimMs);
   }
 
   started(queue: string, name: string, waitedMs: number): void {
-    for (const listener of this.listeners) {
-      try {
-        listener.started?.(queue, name, waitedMs);
-      } catch (error) {
-        this.threw(listener, 'started', error);
-      }
-    }
+    this.emit('started', queue, name, waitedMs);
   }
 
   /**
@@ -108,29 +90,26 @@ export class JobEvents {
   settled(job: JobEventSubject, kind: JobOutcome['kind'], durationMs: number): void {
     if (this.listeners.length === 0) return;
     const outcome = kind === 'failed' && job.attempt < job.maxAttempts ? 'retried' : kind;
-    for (const listener of this.listeners) {
-      try {
-        listener.settled?.(job, outcome, durationMs);
-      } catch (error) {
-        this.threw(listener, 'settled', error);
-      }
-    }
+    this.emit('settled', job, outcome, durationMs);
   }
 
   rescued(count: number): void {
-    for (const listener of this.listeners) {
-      try {
-        listener.rescued?.(count);
-      } catch (error) {
-        this.threw(listener, 'rescued', error);
-      }
-    }
+    this.emit('rescued', count);
   }
 
-  private threw(listener: JobEventListener, event: keyof JobEventListener, error: unknown): void {
-    if (this.reported.has(listener)) return;
-    this.reported.add(listener);
-    const message = error instanceof Error ? error.message : String(error);
-    this.logger.error(`A job event listener threw on '${event}' (${message}); ignored, as its further errors will be`);
+  /** Calls `event` on every listener that has it; one that throws is contained there (see the class). */
+  private emit<E extends keyof JobEventListener>(event: E, ...args: Parameters<NonNullable<JobEventListener[E]>>): void {
+    for (const listener of this.listeners) {
+      const hear = listener[event] as ((...heard: typeof args) => void) | undefined;
+      if (!hear) continue;
+      try {
+        hear.apply(listener, args);
+      } catch (error) {
+        if (this.reported.has(listener)) continue;
+        this.reported.add(listener);
+        const message = error instanceof Error ? error.message : String(error);
+        this.logger.error(`A job event listener threw on '${event}' (${message}); ignored, as its further errors will be`);
+      }
+    }
   }
 }
